@@ -1,0 +1,97 @@
+//! The API's error type and its one mapping to JSON: `{"error": {"code", "message", "param"?}}`.
+//!
+//! | code | status | when |
+//! |---|---|---|
+//! | `invalid_parameter` | 400 | a parameter does not parse or is out of range (`param` names it) |
+//! | `invalid_body` | 400 | a request body that is not the JSON expected |
+//! | `not_found` | 404 | no such initiative or route |
+//! | `method_not_allowed` | 405 | the route exists, not with that method |
+//! | `index_locked` | 503 | the index is held by another process |
+//! | `internal` | 500 | a bug or an I/O failure (logged) |
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use crate::engine;
+
+/// Everything a handler can answer besides success.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A bad parameter.
+    #[error("{message}")]
+    InvalidParameter {
+        /// The parameter.
+        param: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A body that does not parse.
+    #[error("{0}")]
+    InvalidBody(String),
+    /// Nothing there.
+    #[error("{0}")]
+    NotFound(String),
+    /// Wrong method.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// The engine failed.
+    #[error(transparent)]
+    Engine(#[from] engine::Error),
+    /// A blocking task panicked or was cancelled.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// A bad parameter.
+    pub fn param(param: &str, message: impl Into<String>) -> Self {
+        ApiError::InvalidParameter {
+            param: param.to_string(),
+            message: message.into(),
+        }
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, Option<&str>) {
+        match self {
+            ApiError::InvalidParameter { param, .. } => {
+                (StatusCode::BAD_REQUEST, "invalid_parameter", Some(param))
+            }
+            ApiError::InvalidBody(_) => (StatusCode::BAD_REQUEST, "invalid_body", None),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", None),
+            ApiError::MethodNotAllowed => {
+                (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", None)
+            }
+            ApiError::Engine(error) => match error {
+                engine::Error::InvalidParam { param, .. } => {
+                    (StatusCode::BAD_REQUEST, "invalid_parameter", Some(param))
+                }
+                engine::Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", None),
+                engine::Error::InvalidDocuments(_) => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "invalid_documents", None)
+                }
+                engine::Error::Locked(_) => (StatusCode::SERVICE_UNAVAILABLE, "index_locked", None),
+                _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal", None),
+            },
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", None),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, param) = self.parts();
+        let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!(error = %self, "internal error");
+            "internal error; see the server log".to_string()
+        } else {
+            self.to_string()
+        };
+        let mut error = json!({"code": code, "message": message});
+        if let Some(param) = param {
+            error["param"] = json!(param);
+        }
+        (status, Json(json!({ "error": error }))).into_response()
+    }
+}

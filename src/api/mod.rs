@@ -1,0 +1,138 @@
+//! The JSON API over the engine (contract sections 2 and 4).
+//!
+//! Handlers are a few lines each: read parameters ([`params`]), run the engine on a blocking
+//! thread (search is CPU work), answer JSON. Errors are mapped to JSON once, in [`error`].
+//! Limits and tracing are tower layers, not handler code.
+
+pub mod error;
+pub mod params;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use tower_http::trace::TraceLayer;
+
+use crate::engine::Databank;
+use error::ApiError;
+
+/// Shared state of the handlers.
+pub struct AppState {
+    /// The engine.
+    pub databank: Arc<Databank>,
+}
+
+type SharedState = Arc<AppState>;
+
+/// The API's routes.
+pub fn router(databank: Arc<Databank>) -> Router {
+    let state = Arc::new(AppState { databank });
+    Router::new()
+        .route("/v1/search", get(search_get).post(search_post))
+        .route("/v1/initiatives/{id}", get(initiative))
+        .route("/v1/facets", get(facets))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves the API on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    databank: Arc<Databank>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(databank).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Runs engine work on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|err| ApiError::Internal(err.to_string()))?
+}
+
+async fn search_get(
+    State(state): State<SharedState>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = params::from_query_string(query.as_deref().unwrap_or_default());
+    run_search(state, params).await
+}
+
+async fn search_post(State(state): State<SharedState>, body: Bytes) -> Result<Response, ApiError> {
+    let params = params::from_json(&body)?;
+    run_search(state, params).await
+}
+
+async fn run_search(state: SharedState, params: params::RawParams) -> Result<Response, ApiError> {
+    let request = params::search_request(&params)?;
+    let databank = state.databank.clone();
+    let response = blocking(move || Ok(databank.search(&request)?)).await?;
+    Ok(Json(response).into_response())
+}
+
+async fn initiative(
+    State(state): State<SharedState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let databank = state.databank.clone();
+    let document = blocking(move || Ok(databank.get(&id)?)).await?;
+    Ok(Json(Value::Object(document)).into_response())
+}
+
+async fn facets(
+    State(state): State<SharedState>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = params::from_query_string(query.as_deref().unwrap_or_default());
+    let locale = params
+        .get("locale")
+        .and_then(|values| values.last())
+        .map_or_else(
+            || "en".to_string(),
+            |locale| locale.trim().to_ascii_lowercase(),
+        );
+    let databank = state.databank.clone();
+    let (total, facets) = blocking(move || Ok(databank.facet_totals(&locale)?)).await?;
+    Ok(Json(json!({"total": total, "facets": facets})).into_response())
+}
+
+async fn healthz() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
+
+async fn readyz(State(state): State<SharedState>) -> Response {
+    let databank = state.databank.clone();
+    let documents = tokio::task::spawn_blocking(move || databank.len()).await;
+    match documents {
+        Ok(documents) => Json(json!({"status": "ready", "documents": documents})).into_response(),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"error": {"code": "not_ready", "message": "the index is not open"}})),
+        )
+            .into_response(),
+    }
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound("no such route; see /openapi.json".into())
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}

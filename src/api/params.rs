@@ -1,0 +1,173 @@
+//! Search parameters from a query string (`GET`) or a JSON body (`POST`) into an engine
+//! [`SearchRequest`]. Both forms share one reading: every value becomes a list of strings
+//! (repeated parameters, JSON arrays and comma lists alike), then each parameter is typed.
+//! Parameters the API does not know are ignored (cache busters, tracking tags).
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::error::ApiError;
+use crate::engine::search::{SearchRequest, Sort};
+
+/// The filter parameters (facet names).
+pub const FILTER_PARAMS: [&str; 6] = [
+    "country",
+    "theme",
+    "sdg",
+    "language",
+    "target_group",
+    "principle",
+];
+
+/// Raw parameters: name → values in order.
+pub type RawParams = BTreeMap<String, Vec<String>>;
+
+/// Reads a URL query string.
+pub fn from_query_string(query: &str) -> RawParams {
+    let mut params = RawParams::new();
+    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        params
+            .entry(name.into_owned())
+            .or_default()
+            .push(value.into_owned());
+    }
+    params
+}
+
+/// Reads a JSON object body.
+pub fn from_json(body: &[u8]) -> Result<RawParams, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(RawParams::new());
+    }
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|err| ApiError::InvalidBody(format!("the body is not valid JSON: {err}")))?;
+    let Value::Object(object) = value else {
+        return Err(ApiError::InvalidBody(
+            "the body must be a JSON object of search parameters".into(),
+        ));
+    };
+    let mut params = RawParams::new();
+    for (name, value) in object {
+        let values = match value {
+            Value::Null => Vec::new(),
+            Value::Array(items) => {
+                items
+                    .iter()
+                    .map(scalar)
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| {
+                        ApiError::param(
+                            &name,
+                            format!("{name} must be a value or a list of values"),
+                        )
+                    })?
+            }
+            other => vec![scalar(&other).map_err(|_| {
+                ApiError::param(&name, format!("{name} must be a value or a list of values"))
+            })?],
+        };
+        params.insert(name, values);
+    }
+    Ok(params)
+}
+
+fn scalar(value: &Value) -> Result<String, ()> {
+    match value {
+        Value::String(text) => Ok(text.clone()),
+        Value::Number(number) => Ok(number.to_string()),
+        Value::Bool(flag) => Ok(flag.to_string()),
+        _ => Err(()),
+    }
+}
+
+fn last<'a>(params: &'a RawParams, name: &str) -> Option<&'a str> {
+    params
+        .get(name)
+        .and_then(|values| values.last())
+        .map(|value| value.trim())
+        .filter(|value| !value.is_empty())
+}
+
+fn number<T: std::str::FromStr>(params: &RawParams, name: &str) -> Result<Option<T>, ApiError> {
+    match last(params, name) {
+        None => Ok(None),
+        Some(text) => text.parse().map(Some).map_err(|_| {
+            ApiError::param(name, format!("{name} must be a whole number, not {text:?}"))
+        }),
+    }
+}
+
+/// Types raw parameters into a search request (range checks are the engine's).
+pub fn search_request(params: &RawParams) -> Result<SearchRequest, ApiError> {
+    let mut request = SearchRequest {
+        q: params
+            .get("q")
+            .and_then(|values| values.last())
+            .cloned()
+            .unwrap_or_default(),
+        ..SearchRequest::default()
+    };
+    for name in FILTER_PARAMS {
+        let values: Vec<String> = params
+            .get(name)
+            .into_iter()
+            .flatten()
+            .flat_map(|value| value.split(','))
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+            .map(str::to_string)
+            .collect();
+        if !values.is_empty() {
+            request.filters.insert(name.to_string(), values);
+        }
+    }
+    request.year_from = number(params, "year_from")?;
+    request.year_to = number(params, "year_to")?;
+    if let Some(page) = number::<usize>(params, "page")? {
+        request.page = page;
+    }
+    if let Some(per_page) = number::<usize>(params, "per_page")? {
+        request.per_page = per_page;
+    }
+    if let Some(sort) = last(params, "sort") {
+        request.sort = Some(Sort::parse(sort)?);
+    }
+    if let Some(locale) = last(params, "locale") {
+        request.locale = locale.to_ascii_lowercase();
+    }
+    if let Some(values) = params.get("facets") {
+        request.facets = Some(
+            values
+                .iter()
+                .flat_map(|value| value.split(','))
+                .map(str::trim)
+                .filter(|name| !name.is_empty())
+                .map(str::to_string)
+                .collect(),
+        );
+    }
+    Ok(request)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_and_comma_separated_filters_are_lists() {
+        let params = from_query_string("q=huertos&country=ES&country=FR,PT&sdg=4&facets=");
+        let request = search_request(&params).unwrap();
+        assert_eq!(request.filters["country"], ["ES", "FR", "PT"]);
+        assert_eq!(request.filters["sdg"], ["4"]);
+        assert_eq!(request.facets, Some(vec![]));
+    }
+
+    #[test]
+    fn bad_numbers_name_their_parameter() {
+        let error = search_request(&from_query_string("per_page=abc")).unwrap_err();
+        assert!(
+            matches!(error, ApiError::InvalidParameter { ref param, .. } if param == "per_page")
+        );
+    }
+}

@@ -1,0 +1,113 @@
+//! CJK segmentation by character bigrams.
+//!
+//! Korean, Japanese and Chinese are written without spaces between words (Korean with spaces
+//! between phrases, particles attached). Indexing every pair of adjacent characters lets a query
+//! word match inside a longer run: `교육` is found in `마을교육공동체는`. A lone character is kept
+//! as a unigram.
+
+/// Whether `c` is Hangul, kana or a CJK ideograph.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF      // Hangul Jamo
+        | 0x3040..=0x30FF    // Hiragana, Katakana
+        | 0x3130..=0x318F    // Hangul Compatibility Jamo
+        | 0x31F0..=0x31FF    // Katakana extensions
+        | 0x3400..=0x4DBF    // CJK Extension A
+        | 0x4E00..=0x9FFF    // CJK Unified Ideographs
+        | 0xA960..=0xA97F    // Hangul Jamo Extended-A
+        | 0xAC00..=0xD7AF    // Hangul Syllables
+        | 0xD7B0..=0xD7FF    // Hangul Jamo Extended-B
+        | 0xF900..=0xFAFF    // CJK Compatibility Ideographs
+        | 0xFF66..=0xFF9F    // Halfwidth Katakana
+        | 0x20000..=0x2FA1F  // CJK Extensions B-F, compatibility supplement
+    )
+}
+
+/// Whether the word holds any CJK character.
+pub fn has_cjk(word: &str) -> bool {
+    !word.is_ascii() && word.chars().any(is_cjk)
+}
+
+/// A piece of a word: a CJK run or a run of anything else, with its byte range in the word.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ScriptRun<'a> {
+    /// The text of the run.
+    pub text: &'a str,
+    /// Byte offset of the run in the word.
+    pub offset: usize,
+    /// Whether the run is CJK.
+    pub cjk: bool,
+}
+
+/// Splits a word into alternating CJK and non-CJK runs.
+pub fn script_runs(word: &str) -> Vec<ScriptRun<'_>> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    let mut current: Option<bool> = None;
+    for (index, c) in word.char_indices() {
+        let cjk = is_cjk(c);
+        match current {
+            Some(kind) if kind != cjk => {
+                runs.push(ScriptRun {
+                    text: &word[start..index],
+                    offset: start,
+                    cjk: kind,
+                });
+                start = index;
+                current = Some(cjk);
+            }
+            None => current = Some(cjk),
+            _ => {}
+        }
+    }
+    if let Some(kind) = current {
+        runs.push(ScriptRun {
+            text: &word[start..],
+            offset: start,
+            cjk: kind,
+        });
+    }
+    runs
+}
+
+/// The character bigrams of a CJK run, with their byte ranges in the run; a single character
+/// gives itself.
+pub fn bigrams(run: &str) -> Vec<(usize, usize)> {
+    let bounds: Vec<usize> = run
+        .char_indices()
+        .map(|(index, _)| index)
+        .chain(std::iter::once(run.len()))
+        .collect();
+    let chars = bounds.len() - 1;
+    if chars <= 1 {
+        return vec![(0, run.len())];
+    }
+    (0..chars - 1).map(|i| (bounds[i], bounds[i + 2])).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bigrams_of_a_korean_run() {
+        let run = "마을교육";
+        let grams: Vec<&str> = bigrams(run).iter().map(|&(a, b)| &run[a..b]).collect();
+        assert_eq!(grams, ["마을", "을교", "교육"]);
+    }
+
+    #[test]
+    fn single_character_is_kept() {
+        assert_eq!(bigrams("집"), vec![(0, 3)]);
+    }
+
+    #[test]
+    fn mixed_word_splits_into_runs() {
+        let runs = script_runs("covid19대응");
+        assert_eq!(runs.len(), 2);
+        assert_eq!(runs[0].text, "covid19");
+        assert!(!runs[0].cjk);
+        assert_eq!(runs[1].text, "대응");
+        assert!(runs[1].cjk);
+    }
+}

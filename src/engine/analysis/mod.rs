@@ -1,0 +1,156 @@
+//! Per-language text analysis.
+//!
+//! Every language with a Snowball stemmer in `index-schema/schema.json` gets an analyzer named
+//! after its algorithm (`spanish`, `catalan`...); every other language — Korean, Japanese and
+//! Chinese included — uses `generic` (lowercase, accent folding, CJK bigrams). A document's text
+//! goes to the fields of its language's analyzer; a query is analysed with every analyzer it runs
+//! against, so it stems as English against English text and as Spanish against Spanish text.
+
+pub mod cjk;
+pub mod detection;
+pub mod folding;
+pub mod normalizer;
+
+use std::collections::BTreeMap;
+
+use frostem::Algorithm;
+use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, TextAnalyzer, Token};
+use tantivy::Index;
+
+use crate::engine::catalog::Catalog;
+use normalizer::LanguageNormalizer;
+
+/// The analyzer of languages without a stemmer.
+pub const GENERIC: &str = "generic";
+
+/// The analyzers of a catalog and the language → analyzer mapping.
+#[derive(Clone)]
+pub struct Analysis {
+    /// ISO 639-1 → analyzer name.
+    language_to_analyzer: BTreeMap<String, String>,
+    /// Analyzer name → analyzer (sorted by name; `generic` included).
+    analyzers: BTreeMap<String, TextAnalyzer>,
+}
+
+impl Analysis {
+    /// Builds the analyzers named by the catalog.
+    pub fn new(catalog: &Catalog) -> Self {
+        let max_bytes = catalog.schema.analyzers.max_token_bytes;
+        let mut language_to_analyzer = BTreeMap::new();
+        let mut analyzers = BTreeMap::new();
+        analyzers.insert(GENERIC.to_string(), build(None, max_bytes));
+        for (language, name) in &catalog.schema.analyzers.stemmers {
+            // Checked by Catalog::check.
+            let Ok(algorithm) = Algorithm::from_name(name) else {
+                continue;
+            };
+            let analyzer_name = algorithm.name().to_string();
+            analyzers
+                .entry(analyzer_name.clone())
+                .or_insert_with(|| build(Some(algorithm), max_bytes));
+            language_to_analyzer.insert(language.clone(), analyzer_name);
+        }
+        Analysis {
+            language_to_analyzer,
+            analyzers,
+        }
+    }
+
+    /// The analyzer a text in `language` is indexed with.
+    pub fn analyzer_for(&self, language: &str) -> &str {
+        self.language_to_analyzer
+            .get(language)
+            .map(String::as_str)
+            .unwrap_or(GENERIC)
+    }
+
+    /// Every analyzer name, sorted.
+    pub fn analyzer_names(&self) -> impl Iterator<Item = &str> {
+        self.analyzers.keys().map(String::as_str)
+    }
+
+    /// Registers every analyzer on an index (analyzers are not persisted by tantivy).
+    pub fn register(&self, index: &Index) {
+        for (name, analyzer) in &self.analyzers {
+            index.tokenizers().register(name, analyzer.clone());
+        }
+    }
+
+    /// The tokens of `text` under analyzer `name` (`generic` if unknown).
+    pub fn tokens(&self, name: &str, text: &str) -> Vec<Token> {
+        let prototype = self
+            .analyzers
+            .get(name)
+            .or_else(|| self.analyzers.get(GENERIC));
+        let Some(prototype) = prototype else {
+            return Vec::new();
+        };
+        let mut analyzer = prototype.clone();
+        let mut stream = analyzer.token_stream(text);
+        let mut tokens = Vec::new();
+        while let Some(token) = stream.next() {
+            tokens.push(token.clone());
+        }
+        tokens
+    }
+}
+
+fn build(stemmer: Option<Algorithm>, max_token_bytes: usize) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(LowerCaser)
+        .filter(LanguageNormalizer::new(stemmer, max_token_bytes))
+        .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(analysis: &Analysis, analyzer: &str, text: &str) -> Vec<(usize, String)> {
+        analysis
+            .tokens(analyzer, text)
+            .into_iter()
+            .map(|token| (token.position, token.text))
+            .collect()
+    }
+
+    #[test]
+    fn spanish_stems_then_folds_and_keeps_the_folded_stem() {
+        let analysis = Analysis::new(&Catalog::embedded().unwrap());
+        let with_accent = texts(&analysis, "spanish", "Educación");
+        let without = texts(&analysis, "spanish", "educacion");
+        // The unaccented form is always among the accented word's tokens.
+        assert!(
+            with_accent.contains(&without[0]),
+            "{with_accent:?} / {without:?}"
+        );
+        assert_eq!(
+            texts(&analysis, "spanish", "huertos"),
+            texts(&analysis, "spanish", "huerto")
+        );
+    }
+
+    #[test]
+    fn catalan_has_its_own_stemmer() {
+        let analysis = Analysis::new(&Catalog::embedded().unwrap());
+        assert_eq!(analysis.analyzer_for("ca"), "catalan");
+        assert_eq!(texts(&analysis, "catalan", "ciutats")[0].1, "ciut");
+    }
+
+    #[test]
+    fn korean_is_bigrammed_with_consecutive_positions() {
+        let analysis = Analysis::new(&Catalog::embedded().unwrap());
+        assert_eq!(analysis.analyzer_for("ko"), GENERIC);
+        let tokens = texts(&analysis, GENERIC, "마을교육 공동체");
+        assert_eq!(
+            tokens,
+            vec![
+                (0, "마을".to_string()),
+                (1, "을교".to_string()),
+                (2, "교육".to_string()),
+                (3, "공동".to_string()),
+                (4, "동체".to_string())
+            ]
+        );
+    }
+}

@@ -1,0 +1,407 @@
+//! The databank: one index on disk, its catalog and analyzers, one writer and many readers.
+//!
+//! This is the engine's front door. The API, the CLI and the tests all go through it:
+//! [`Databank::open`], [`Databank::load`] (validate + upsert), [`Databank::search`],
+//! [`Databank::get`], [`Databank::delete`], [`Databank::facet_totals`].
+//!
+//! Writes are serialised by a mutex around the single `IndexWriter`; each write commits (tantivy
+//! fsyncs the segment files and `meta.json`) and reloads the reader before returning, so what a
+//! call acknowledged is durable and visible to the next search, all at once.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, RwLock};
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+use tantivy::collector::TopDocs;
+use tantivy::directory::MmapDirectory;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value as _};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use crate::engine::analysis::detection::LanguageDetector;
+use crate::engine::analysis::Analysis;
+use crate::engine::catalog::Catalog;
+use crate::engine::document::{Initiative, RowReport, Validator};
+use crate::engine::error::{Error, Result};
+use crate::engine::indexer::{fingerprint, to_document};
+use crate::engine::schema::{build_schema, IndexFields};
+
+/// Memory the index writer may use before it flushes a segment.
+const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
+
+/// The outcome of a write.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LoadSummary {
+    /// Documents received.
+    pub received: usize,
+    /// New ids written.
+    pub created: usize,
+    /// Existing ids rewritten with new content.
+    pub updated: usize,
+    /// Existing ids re-sent identical (not rewritten).
+    pub unchanged: usize,
+    /// Rows that failed validation.
+    pub rejected: Vec<RowReport>,
+    /// Whether anything was committed.
+    pub committed: bool,
+}
+
+/// What to do when some rows of a batch are invalid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnError {
+    /// Write nothing (the default).
+    #[default]
+    Abort,
+    /// Write the valid rows, report the others.
+    Skip,
+}
+
+/// A submitted row: its 1-based line and the parsed JSON value (or a parse error).
+#[derive(Debug, Clone)]
+pub struct SubmittedRow {
+    /// 1-based line (NDJSON line, array element, CSV row).
+    pub line: usize,
+    /// The document, or why it could not be read.
+    pub value: std::result::Result<Value, String>,
+}
+
+/// The search engine over one index directory.
+pub struct Databank {
+    pub(crate) catalog: Catalog,
+    pub(crate) analysis: Analysis,
+    pub(crate) fields: IndexFields,
+    index: Index,
+    reader: IndexReader,
+    /// The single writer; `None` when opened read-only.
+    writer: Option<Mutex<IndexWriter>>,
+    detector: LanguageDetector,
+    /// Analyzers that hold at least one document (queries skip the others).
+    active_analyzers: RwLock<Vec<String>>,
+    directory: PathBuf,
+}
+
+impl Databank {
+    /// Opens the index in `directory` for reading and writing, creating it (and the directory)
+    /// when absent. Fails with [`Error::Locked`] when another process writes to it.
+    pub fn open(directory: &Path, catalog: Catalog) -> Result<Self> {
+        Self::open_with(directory, catalog, true)
+    }
+
+    /// Opens an existing index for searching only (no writer lock is taken).
+    pub fn open_read_only(directory: &Path, catalog: Catalog) -> Result<Self> {
+        Self::open_with(directory, catalog, false)
+    }
+
+    fn open_with(directory: &Path, catalog: Catalog, writable: bool) -> Result<Self> {
+        if writable {
+            std::fs::create_dir_all(directory)?;
+        } else if !directory.join("meta.json").exists() {
+            return Err(Error::Io(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!(
+                    "no index in {}; start `databank serve` or run `databank import` first",
+                    directory.display()
+                ),
+            )));
+        }
+        let analysis = Analysis::new(&catalog);
+        let mmap = MmapDirectory::open(directory)
+            .map_err(|err| Error::Io(std::io::Error::other(err.to_string())))?;
+        let index = if Index::exists(&mmap)
+            .map_err(|err| Error::Io(std::io::Error::other(err.to_string())))?
+        {
+            Index::open(mmap)?
+        } else {
+            Index::create(mmap, build_schema(&catalog, &analysis), Default::default())?
+        };
+        analysis.register(&index);
+        let fields = IndexFields::resolve(&index.schema(), &catalog, &analysis)?;
+        let writer = if writable {
+            let writer = index.writer(WRITER_MEMORY_BYTES).map_err(|err| match err {
+                tantivy::TantivyError::LockFailure(..) => {
+                    Error::Locked(directory.display().to_string())
+                }
+                other => Error::Index(other),
+            })?;
+            Some(Mutex::new(writer))
+        } else {
+            None
+        };
+        let reader = index
+            .reader_builder()
+            .reload_policy(if writable {
+                ReloadPolicy::Manual
+            } else {
+                ReloadPolicy::OnCommitWithDelay
+            })
+            .try_into()?;
+        let detector = LanguageDetector::new(&catalog.detection);
+        let databank = Databank {
+            catalog,
+            analysis,
+            fields,
+            index,
+            reader,
+            writer,
+            detector,
+            active_analyzers: RwLock::new(Vec::new()),
+            directory: directory.to_path_buf(),
+        };
+        databank.refresh_active_analyzers()?;
+        Ok(databank)
+    }
+
+    /// The catalog the databank was opened with.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// The tantivy index.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// The index directory.
+    pub fn directory(&self) -> &Path {
+        &self.directory
+    }
+
+    /// A searcher on the last commit (cheap: take one per request).
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Number of initiatives in the index.
+    pub fn len(&self) -> u64 {
+        self.searcher().num_docs()
+    }
+
+    /// Whether the index holds no initiative.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub(crate) fn active_analyzers(&self) -> Vec<String> {
+        self.active_analyzers
+            .read()
+            .map(|analyzers| analyzers.clone())
+            .unwrap_or_default()
+    }
+
+    fn refresh_active_analyzers(&self) -> Result<()> {
+        let searcher = self.searcher();
+        let mut present = BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.analyzer)?;
+            let mut stream = inverted.terms().stream()?;
+            while stream.advance() {
+                if let Ok(name) = std::str::from_utf8(stream.key()) {
+                    present.insert(name.to_string());
+                }
+            }
+        }
+        if let Ok(mut active) = self.active_analyzers.write() {
+            *active = present.into_iter().collect();
+        }
+        Ok(())
+    }
+
+    /// Validates one submitted document.
+    pub fn validate(
+        &self,
+        value: Value,
+    ) -> std::result::Result<Initiative, Vec<crate::engine::document::FieldError>> {
+        Validator::new(&self.catalog, &self.detector).validate(value)
+    }
+
+    /// Validates and writes a batch. With [`OnError::Abort`] nothing is written when any row is
+    /// invalid (the summary lists them, `committed: false`); with `dry_run` nothing is written.
+    /// Duplicate ids in a batch: the last one wins.
+    pub fn load(
+        &self,
+        rows: Vec<SubmittedRow>,
+        on_error: OnError,
+        dry_run: bool,
+    ) -> Result<LoadSummary> {
+        let mut summary = LoadSummary {
+            received: rows.len(),
+            ..LoadSummary::default()
+        };
+        let mut valid: Vec<(usize, Initiative, u64)> = Vec::new();
+        for row in rows {
+            let value = match row.value {
+                Ok(value) => value,
+                Err(message) => {
+                    summary.rejected.push(RowReport {
+                        line: row.line,
+                        id: None,
+                        errors: vec![crate::engine::document::FieldError {
+                            field: String::new(),
+                            message,
+                        }],
+                    });
+                    continue;
+                }
+            };
+            let id = value.get("id").and_then(Value::as_str).map(str::to_string);
+            let hash = submitted_fingerprint(&value);
+            match self.validate(value) {
+                Ok(initiative) => valid.push((row.line, initiative, hash)),
+                Err(errors) => summary.rejected.push(RowReport {
+                    line: row.line,
+                    id,
+                    errors,
+                }),
+            }
+        }
+        // The last occurrence of an id wins.
+        let mut seen = BTreeSet::new();
+        let mut batch: Vec<(Initiative, u64)> = Vec::with_capacity(valid.len());
+        for (_, initiative, hash) in valid.into_iter().rev() {
+            if seen.insert(initiative.id.clone()) {
+                batch.push((initiative, hash));
+            }
+        }
+        batch.reverse();
+        let abort = on_error == OnError::Abort && !summary.rejected.is_empty();
+        let searcher = self.searcher();
+        let mut to_write = Vec::with_capacity(batch.len());
+        for (initiative, hash) in batch {
+            match self.stored_hash(&searcher, &initiative.id)? {
+                None => summary.created += 1,
+                Some(stored) if stored == hash => {
+                    summary.unchanged += 1;
+                    continue;
+                }
+                Some(_) => summary.updated += 1,
+            }
+            to_write.push((initiative, hash));
+        }
+        if dry_run || abort {
+            return Ok(summary);
+        }
+        if to_write.is_empty() {
+            summary.committed = true;
+            return Ok(summary);
+        }
+        self.write(&to_write)?;
+        summary.committed = true;
+        Ok(summary)
+    }
+
+    fn write(&self, batch: &[(Initiative, u64)]) -> Result<()> {
+        let mut writer = self.lock_writer()?;
+        for (initiative, hash) in batch {
+            writer.delete_term(Term::from_field_text(self.fields.id, &initiative.id));
+            writer.add_document(to_document(
+                initiative,
+                *hash,
+                &self.catalog,
+                &self.analysis,
+                &self.fields,
+            ))?;
+        }
+        if let Err(err) = writer.commit() {
+            let _ = writer.rollback();
+            return Err(err.into());
+        }
+        self.reader.reload()?;
+        drop(writer);
+        self.refresh_active_analyzers()
+    }
+
+    /// Deletes an initiative; false when there was none with that id.
+    pub fn delete(&self, id: &str) -> Result<bool> {
+        let mut writer = self.lock_writer()?;
+        if self.doc_address(&self.searcher(), id)?.is_none() {
+            return Ok(false);
+        }
+        writer.delete_term(Term::from_field_text(self.fields.id, id));
+        writer.commit()?;
+        self.reader.reload()?;
+        Ok(true)
+    }
+
+    fn lock_writer(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>> {
+        self.writer
+            .as_ref()
+            .ok_or_else(|| Error::Io(std::io::Error::other("the index is open read-only")))?
+            .lock()
+            .map_err(|_| Error::Io(std::io::Error::other("index writer poisoned")))
+    }
+
+    fn doc_address(&self, searcher: &Searcher, id: &str) -> Result<Option<tantivy::DocAddress>> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        Ok(top.first().map(|(_, address)| *address))
+    }
+
+    fn stored_hash(&self, searcher: &Searcher, id: &str) -> Result<Option<u64>> {
+        let Some(address) = self.doc_address(searcher, id)? else {
+            return Ok(None);
+        };
+        let segment = searcher.segment_reader(address.segment_ord);
+        let column = segment.fast_fields().u64("submitted_hash")?;
+        Ok(Some(column.first(address.doc_id).unwrap_or_default()))
+    }
+
+    /// The stored document of an initiative, as loaded (plus fields the server set).
+    pub fn get(&self, id: &str) -> Result<Map<String, Value>> {
+        let searcher = self.searcher();
+        let address = self
+            .doc_address(&searcher, id)?
+            .ok_or_else(|| Error::NotFound(id.to_string()))?;
+        self.stored_source(&searcher, address)
+    }
+
+    pub(crate) fn stored_source(
+        &self,
+        searcher: &Searcher,
+        address: tantivy::DocAddress,
+    ) -> Result<Map<String, Value>> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = doc
+            .get_first(self.fields.source)
+            .and_then(|value| value.as_str())
+            .ok_or_else(|| Error::Stored("document without source".into()))?;
+        match serde_json::from_str(text) {
+            Ok(Value::Object(map)) => Ok(map),
+            _ => Err(Error::Stored("source is not a JSON object".into())),
+        }
+    }
+
+    /// Loads the seed data embedded in the binary; returns how many initiatives were written.
+    pub fn load_seed(&self) -> Result<usize> {
+        let mut rows = Vec::new();
+        for (name, contents) in crate::resources::seed_files() {
+            for (index, line) in contents.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                rows.push(SubmittedRow {
+                    line: index + 1,
+                    value: serde_json::from_str(line).map_err(|err| format!("{name}: {err}")),
+                });
+            }
+        }
+        let summary = self.load(rows, OnError::Skip, false)?;
+        if !summary.rejected.is_empty() {
+            tracing::warn!(
+                rejected = summary.rejected.len(),
+                "seed documents rejected: {:?}",
+                summary.rejected
+            );
+        }
+        Ok(summary.created + summary.updated)
+    }
+}
+
+/// The fingerprint of a submitted document (an identical re-send has the same one).
+pub fn submitted_fingerprint(value: &Value) -> u64 {
+    fingerprint(value.to_string().as_bytes())
+}

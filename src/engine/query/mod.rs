@@ -1,0 +1,8 @@
+//! From the user's text to a tantivy query.
+//!
+//! [`parser`] reads the syntax into clauses; [`builder`] analyses each clause for every language
+//! field it runs against and combines them (every word must match somewhere, in any language;
+//! stop words are optional; exclusions exclude).
+
+pub mod builder;
+pub mod parser;

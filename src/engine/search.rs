@@ -1,0 +1,727 @@
+//! Search: a validated request in, a page of hits with highlights and disjunctive facet counts
+//! out (contract section 2).
+//!
+//! One pass collects the page, the total and the counts of every facet without a selection;
+//! each facet with a selection is counted in one more pass with its own filter dropped. When
+//! every word is required and nothing matches, the query is run again with any word allowed.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Order, Searcher, Term};
+
+use crate::engine::catalog::{FacetConfig, ValueType};
+use crate::engine::databank::Databank;
+use crate::engine::error::{Error, Result};
+use crate::engine::facets::{FacetCounter, FacetTallies};
+use crate::engine::highlight::Highlighter;
+use crate::engine::query::builder::{Matching, QueryBuilder};
+use crate::engine::query::parser::parse;
+use crate::engine::schema::{START_YEAR, UPDATED_AT};
+
+/// Longest accepted query, in characters.
+pub const MAX_QUERY_CHARS: usize = 1_000;
+/// Largest page.
+pub const MAX_PER_PAGE: usize = 100;
+/// Deepest result reachable by paging (`page * per_page`).
+pub const MAX_DEPTH: usize = 10_000;
+/// Page size when none is asked for.
+pub const DEFAULT_PER_PAGE: usize = 20;
+
+/// Result order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    /// Best match first (default with a query).
+    Relevance,
+    /// Most recently updated first (default without a query).
+    Newest,
+    /// Most recent start year first; initiatives without one last.
+    StartYear,
+}
+
+impl Sort {
+    /// Reads a `sort` parameter.
+    pub fn parse(text: &str) -> Result<Sort> {
+        match text {
+            "relevance" => Ok(Sort::Relevance),
+            "newest" => Ok(Sort::Newest),
+            "start_year" => Ok(Sort::StartYear),
+            other => Err(Error::param(
+                "sort",
+                format!("unknown sort {other:?}; use relevance, newest or start_year"),
+            )),
+        }
+    }
+}
+
+/// A search as a client asks for it (values not yet checked against the taxonomies).
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    /// Free text.
+    pub q: String,
+    /// Facet name → selected values (OR within a facet, AND across facets).
+    pub filters: BTreeMap<String, Vec<String>>,
+    /// Inclusive lower bound on `start_year`.
+    pub year_from: Option<i64>,
+    /// Inclusive upper bound on `start_year`.
+    pub year_to: Option<i64>,
+    /// Order; `None` picks relevance with a query, newest without.
+    pub sort: Option<Sort>,
+    /// 1-based page.
+    pub page: usize,
+    /// Hits per page.
+    pub per_page: usize,
+    /// Locale of labels and of the text shown.
+    pub locale: String,
+    /// Facets to count; `None` = the defaults of `schema.json`.
+    pub facets: Option<Vec<String>>,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            q: String::new(),
+            filters: BTreeMap::new(),
+            year_from: None,
+            year_to: None,
+            sort: None,
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+            locale: crate::engine::taxonomy::FALLBACK_LOCALE.to_string(),
+            facets: None,
+        }
+    }
+}
+
+/// One search result.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Hit {
+    /// Initiative id.
+    pub id: String,
+    /// Relevance score (0 when sorted otherwise).
+    pub score: f32,
+    /// Title in the shown language.
+    pub title: String,
+    /// Summary in the shown language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// City.
+    pub city: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Primary language.
+    pub language: String,
+    /// The language of `title`, `summary` and highlights.
+    pub shown_language: String,
+    /// Theme codes.
+    pub themes: Vec<String>,
+    /// SDG numbers.
+    pub sdgs: Vec<u64>,
+    /// Target-group codes.
+    pub target_groups: Vec<String>,
+    /// Charter principles.
+    pub charter_principles: Vec<u64>,
+    /// Start year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_year: Option<u64>,
+    /// Web page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Last update (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// Languages the initiative is available in (primary first).
+    pub languages: Vec<String>,
+    /// Highlighted fragments (`title`, `summary`, `description`), only where something matched.
+    pub highlights: Map<String, Value>,
+}
+
+/// One facet value with its label and count.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FacetValue {
+    /// The value (`"ES"`, `4`).
+    pub value: Value,
+    /// Its label in the request's locale.
+    pub label: String,
+    /// Matching initiatives.
+    pub count: u64,
+}
+
+/// A page of results.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SearchResponse {
+    /// The query as given.
+    pub query: String,
+    /// Matching initiatives.
+    pub total: u64,
+    /// 1-based page.
+    pub page: usize,
+    /// Hits per page.
+    pub per_page: usize,
+    /// Time spent in the engine, milliseconds.
+    pub took_ms: f64,
+    /// The order applied.
+    pub sort: Sort,
+    /// `all` when every word had to match, `any` when the query fell back to any word.
+    pub matching: String,
+    /// The hits of the page.
+    pub hits: Vec<Hit>,
+    /// Facet name → values, most frequent first.
+    pub facets: BTreeMap<String, Vec<FacetValue>>,
+}
+
+/// A request checked against the catalog.
+struct Plan<'a> {
+    filters: Vec<(&'a FacetConfig, Vec<String>)>,
+    count: Vec<&'a FacetConfig>,
+    year_from: Option<u64>,
+    year_to: Option<u64>,
+}
+
+impl Databank {
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
+        let started = Instant::now();
+        let plan = self.plan(request)?;
+        let searcher = self.searcher();
+        let clauses = parse(&request.q);
+        let analyzers = self.active_analyzers();
+        let builder = QueryBuilder {
+            analysis: &self.analysis,
+            catalog: &self.catalog,
+            fields: &self.fields,
+            analyzers: &analyzers,
+        };
+        let mut text_query = builder.build(&clauses, Matching::AllWords);
+        let sort = match (request.sort, &text_query) {
+            (Some(Sort::Relevance), None) | (None, None) => Sort::Newest,
+            (Some(sort), _) => sort,
+            (None, Some(_)) => Sort::Relevance,
+        };
+        let offset = (request.page - 1) * request.per_page;
+        let mut matching = "all";
+        let mut pass = self.collect(
+            &searcher,
+            text_query.as_deref(),
+            &plan,
+            sort,
+            offset,
+            request.per_page,
+        )?;
+        if pass.total == 0 && builder.required_words(&clauses) > 1 {
+            text_query = builder.build(&clauses, Matching::AnyWord);
+            pass = self.collect(
+                &searcher,
+                text_query.as_deref(),
+                &plan,
+                sort,
+                offset,
+                request.per_page,
+            )?;
+            matching = "any";
+        }
+        let mut tallies = pass.tallies;
+        for (facet, _) in &plan.filters {
+            if plan.count.iter().any(|counted| counted.name == facet.name) {
+                let query = self.filtered(text_query.as_deref(), &plan, Some(&facet.name));
+                let counts =
+                    searcher.search(&*query, &FacetCounter::new(vec![facet.name.clone()]))?;
+                tallies.extend(counts);
+            }
+        }
+        let mut highlighter = text_query.as_deref().map(|query| {
+            Highlighter::new(
+                &searcher,
+                query,
+                &self.catalog,
+                &self.analysis,
+                &self.fields,
+            )
+        });
+        let mut hits = Vec::with_capacity(pass.top.len());
+        for (score, address) in pass.top {
+            hits.push(self.hit(
+                &searcher,
+                address,
+                score,
+                &request.locale,
+                highlighter.as_mut(),
+            )?);
+        }
+        let facets = plan
+            .count
+            .iter()
+            .map(|facet| {
+                let selected = plan
+                    .filters
+                    .iter()
+                    .find(|(config, _)| config.name == facet.name)
+                    .map(|(_, values)| values.as_slice())
+                    .unwrap_or_default();
+                let counts = tallies.remove(&facet.name).unwrap_or_default();
+                (
+                    facet.name.clone(),
+                    self.facet_values(facet, counts, selected, &request.locale, false),
+                )
+            })
+            .collect();
+        Ok(SearchResponse {
+            query: request.q.clone(),
+            total: pass.total as u64,
+            page: request.page,
+            per_page: request.per_page,
+            took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+            sort,
+            matching: matching.to_string(),
+            hits,
+            facets,
+        })
+    }
+
+    /// Every facet value with its label and its count over the whole databank.
+    pub fn facet_totals(&self, locale: &str) -> Result<(u64, BTreeMap<String, Vec<FacetValue>>)> {
+        check_locale(self, locale)?;
+        let searcher = self.searcher();
+        let names = self
+            .catalog
+            .schema
+            .facets
+            .iter()
+            .map(|facet| facet.name.clone())
+            .collect();
+        let mut tallies = searcher.search(&AllQuery, &FacetCounter::new(names))?;
+        let facets = self
+            .catalog
+            .schema
+            .facets
+            .iter()
+            .map(|facet| {
+                let counts = tallies.remove(&facet.name).unwrap_or_default();
+                let values = self.facet_values(facet, counts, &[], locale, facet.list_empty_values);
+                (facet.name.clone(), values)
+            })
+            .collect();
+        Ok((searcher.num_docs(), facets))
+    }
+
+    fn plan<'a>(&'a self, request: &SearchRequest) -> Result<Plan<'a>> {
+        let q_chars = request.q.chars().count();
+        if q_chars > MAX_QUERY_CHARS {
+            return Err(Error::param(
+                "q",
+                format!("q is {q_chars} characters long; the limit is {MAX_QUERY_CHARS}"),
+            ));
+        }
+        if request.page == 0 {
+            return Err(Error::param("page", "page starts at 1"));
+        }
+        if request.per_page == 0 || request.per_page > MAX_PER_PAGE {
+            return Err(Error::param(
+                "per_page",
+                format!("per_page must be 1-{MAX_PER_PAGE}"),
+            ));
+        }
+        if request.page.saturating_mul(request.per_page) > MAX_DEPTH {
+            return Err(Error::param(
+                "page",
+                format!("page * per_page must be at most {MAX_DEPTH}; narrow the search instead"),
+            ));
+        }
+        check_locale(self, &request.locale)?;
+        let mut filters = Vec::new();
+        for (name, values) in &request.filters {
+            let facet = self
+                .catalog
+                .facet(name)
+                .ok_or_else(|| Error::param(name.clone(), format!("unknown filter {name:?}")))?;
+            let taxonomy = self.catalog.taxonomy(&facet.taxonomy);
+            let mut normalized = Vec::new();
+            for value in values {
+                let value = normalize_value(facet, value);
+                if !taxonomy.contains(&value) {
+                    return Err(Error::param(
+                        name.clone(),
+                        invalid_value_message(facet, &value),
+                    ));
+                }
+                if !normalized.contains(&value) {
+                    normalized.push(value);
+                }
+            }
+            if !normalized.is_empty() {
+                filters.push((facet, normalized));
+            }
+        }
+        let count = match &request.facets {
+            None => self
+                .catalog
+                .schema
+                .facets
+                .iter()
+                .filter(|facet| facet.default)
+                .collect(),
+            Some(names) => {
+                let mut count: Vec<&FacetConfig> = Vec::new();
+                for name in names {
+                    let facet = self.catalog.facet(name).ok_or_else(|| {
+                        let known: Vec<&str> = self
+                            .catalog
+                            .schema
+                            .facets
+                            .iter()
+                            .map(|f| f.name.as_str())
+                            .collect();
+                        Error::param(
+                            "facets",
+                            format!("unknown facet {name:?}; facets are {}", known.join(", ")),
+                        )
+                    })?;
+                    if !count.iter().any(|counted| counted.name == facet.name) {
+                        count.push(facet);
+                    }
+                }
+                count
+            }
+        };
+        let year = |value: Option<i64>, param: &str| -> Result<Option<u64>> {
+            match value {
+                None => Ok(None),
+                Some(year) if (0..=9999).contains(&year) => Ok(Some(year as u64)),
+                Some(year) => Err(Error::param(param, format!("{year} is not a year"))),
+            }
+        };
+        let year_from = year(request.year_from, "year_from")?;
+        let year_to = year(request.year_to, "year_to")?;
+        if let (Some(from), Some(to)) = (year_from, year_to) {
+            if from > to {
+                return Err(Error::param(
+                    "year_to",
+                    format!("year_to ({to}) is before year_from ({from})"),
+                ));
+            }
+        }
+        Ok(Plan {
+            filters,
+            count,
+            year_from,
+            year_to,
+        })
+    }
+
+    /// The text query (or everything) with the filters, optionally without one facet's filter.
+    fn filtered(
+        &self,
+        text: Option<&dyn Query>,
+        plan: &Plan,
+        without: Option<&str>,
+    ) -> Box<dyn Query> {
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        parts.push((
+            Occur::Must,
+            text.map_or_else(
+                || Box::new(AllQuery) as Box<dyn Query>,
+                |query| query.box_clone(),
+            ),
+        ));
+        for (facet, values) in &plan.filters {
+            if Some(facet.name.as_str()) == without {
+                continue;
+            }
+            let Some(&field) = self.fields.facets.get(&facet.name) else {
+                continue;
+            };
+            let terms: Vec<Box<dyn Query>> = values
+                .iter()
+                .map(|value| {
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, value),
+                        IndexRecordOption::Basic,
+                    )) as Box<dyn Query>
+                })
+                .collect();
+            parts.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(
+                    Box::new(BooleanQuery::union(terms)),
+                    0.0,
+                )),
+            ));
+        }
+        if plan.year_from.is_some() || plan.year_to.is_some() {
+            let bound = |year: Option<u64>| match year {
+                Some(year) => Bound::Included(Term::from_field_u64(self.fields.start_year, year)),
+                None => Bound::Unbounded,
+            };
+            let range = RangeQuery::new(bound(plan.year_from), bound(plan.year_to));
+            parts.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(range), 0.0)),
+            ));
+        }
+        if parts.len() == 1 {
+            return parts
+                .pop()
+                .map(|(_, query)| query)
+                .unwrap_or_else(|| Box::new(AllQuery));
+        }
+        Box::new(BooleanQuery::new(parts))
+    }
+
+    fn collect(
+        &self,
+        searcher: &Searcher,
+        text: Option<&dyn Query>,
+        plan: &Plan,
+        sort: Sort,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Pass> {
+        let query = self.filtered(text, plan, None);
+        let unselected: Vec<String> = plan
+            .count
+            .iter()
+            .filter(|facet| {
+                !plan
+                    .filters
+                    .iter()
+                    .any(|(selected, _)| selected.name == facet.name)
+            })
+            .map(|facet| facet.name.clone())
+            .collect();
+        let counter = FacetCounter::new(unselected);
+        let top = TopDocs::with_limit(limit).and_offset(offset);
+        match sort {
+            Sort::Relevance => run(searcher, &*query, top.order_by_score(), counter, |score| {
+                score
+            }),
+            Sort::Newest => run(
+                searcher,
+                &*query,
+                top.order_by_fast_field::<i64>(UPDATED_AT, Order::Desc),
+                counter,
+                |_| 0.0,
+            ),
+            Sort::StartYear => run(
+                searcher,
+                &*query,
+                top.order_by_fast_field::<u64>(START_YEAR, Order::Desc),
+                counter,
+                |_| 0.0,
+            ),
+        }
+    }
+
+    fn facet_values(
+        &self,
+        facet: &FacetConfig,
+        mut counts: HashMap<String, u64>,
+        selected: &[String],
+        locale: &str,
+        list_empty: bool,
+    ) -> Vec<FacetValue> {
+        let taxonomy = self.catalog.taxonomy(&facet.taxonomy);
+        for value in selected {
+            counts.entry(value.clone()).or_insert(0);
+        }
+        if list_empty {
+            for entry in taxonomy.values() {
+                counts.entry(entry.value.clone()).or_insert(0);
+            }
+        }
+        let mut values: Vec<(String, u64)> = counts.into_iter().collect();
+        values.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| natural_key(&a.0).cmp(&natural_key(&b.0)))
+        });
+        values
+            .into_iter()
+            .map(|(value, count)| FacetValue {
+                label: taxonomy.label(&value, locale).to_string(),
+                value: typed_value(facet.value_type, &value),
+                count,
+            })
+            .collect()
+    }
+
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        score: f32,
+        locale: &str,
+        highlighter: Option<&mut Highlighter>,
+    ) -> Result<Hit> {
+        let source = self.stored_source(searcher, address)?;
+        let language = str_field(&source, "language")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let translations = source.get("translations").and_then(Value::as_object);
+        let mut languages = vec![language.clone()];
+        if let Some(translations) = translations {
+            languages.extend(translations.keys().map(|code| code.to_ascii_lowercase()));
+        }
+        let translation = translations
+            .filter(|_| locale != language)
+            .and_then(|translations| {
+                translations
+                    .iter()
+                    .find(|(code, _)| code.eq_ignore_ascii_case(locale))
+                    .and_then(|(_, texts)| texts.as_object())
+            });
+        let (shown_language, texts) = match translation {
+            Some(texts) => (locale.to_string(), texts),
+            None => (language.clone(), &source),
+        };
+        let title = str_field(texts, "title").unwrap_or_default();
+        let summary = str_field(texts, "summary");
+        let description = str_field(texts, "description");
+        let highlights = match highlighter {
+            Some(highlighter) => highlighter.highlight(
+                &shown_language,
+                &[
+                    ("title", Some(title.as_str())),
+                    ("summary", summary.as_deref()),
+                    ("description", description.as_deref()),
+                ],
+            ),
+            None => Map::new(),
+        };
+        Ok(Hit {
+            id: str_field(&source, "id").unwrap_or_default(),
+            score,
+            title,
+            summary,
+            city: str_field(&source, "city").unwrap_or_default(),
+            country: str_field(&source, "country")
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_uppercase(),
+            language,
+            shown_language,
+            themes: str_array(&source, "themes"),
+            sdgs: u64_array(&source, "sdgs"),
+            target_groups: str_array(&source, "target_groups"),
+            charter_principles: u64_array(&source, "charter_principles"),
+            start_year: source.get("start_year").and_then(Value::as_u64),
+            url: str_field(&source, "url"),
+            updated_at: str_field(&source, "updated_at"),
+            languages,
+            highlights,
+        })
+    }
+}
+
+/// What one collection pass gives.
+struct Pass {
+    top: Vec<(f32, DocAddress)>,
+    total: usize,
+    tallies: FacetTallies,
+}
+
+fn run<C, K>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    top: C,
+    counter: FacetCounter,
+    score: impl Fn(K) -> f32,
+) -> Result<Pass>
+where
+    C: Collector<Fruit = Vec<(K, DocAddress)>>,
+{
+    let (top, total, tallies) = searcher.search(query, &(top, Count, counter))?;
+    Ok(Pass {
+        top: top
+            .into_iter()
+            .map(|(key, address)| (score(key), address))
+            .collect(),
+        total,
+        tallies,
+    })
+}
+
+fn check_locale(databank: &Databank, locale: &str) -> Result<()> {
+    if databank.catalog.languages().contains(locale) {
+        Ok(())
+    } else {
+        Err(Error::param(
+            "locale",
+            format!("{locale:?} is not an ISO 639-1 language code (such as en, es, ko)"),
+        ))
+    }
+}
+
+fn normalize_value(facet: &FacetConfig, value: &str) -> String {
+    let value = value.trim();
+    match (facet.value_type, facet.taxonomy.as_str()) {
+        (ValueType::Integer, _) => value
+            .parse::<u64>()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|_| value.to_string()),
+        (_, "countries") => value.to_ascii_uppercase(),
+        _ => value.to_ascii_lowercase(),
+    }
+}
+
+fn invalid_value_message(facet: &FacetConfig, value: &str) -> String {
+    match facet.taxonomy.as_str() {
+        "sdgs" => format!("{value:?} is not an SDG (1-17)"),
+        "principles" => format!("{value:?} is not a Charter principle (1-20)"),
+        "countries" => format!("{value:?} is not an ISO 3166-1 alpha-2 country code"),
+        "languages" => format!("{value:?} is not an ISO 639-1 language code"),
+        other => format!(
+            "{value:?} is not a known {} value (see {other}.json)",
+            facet.name
+        ),
+    }
+}
+
+fn typed_value(value_type: ValueType, value: &str) -> Value {
+    match value_type {
+        ValueType::Integer => value
+            .parse::<u64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::from(value)),
+        ValueType::String => Value::from(value),
+    }
+}
+
+/// Orders numbers numerically and text alphabetically.
+fn natural_key(value: &str) -> (u64, &str) {
+    (value.parse::<u64>().unwrap_or(u64::MAX), value)
+}
+
+fn str_field(map: &Map<String, Value>, key: &str) -> Option<String> {
+    map.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+fn str_array(map: &Map<String, Value>, key: &str) -> Vec<String> {
+    map.get(key)
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|s| s.trim().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn u64_array(map: &Map<String, Value>, key: &str) -> Vec<u64> {
+    let mut numbers: Vec<u64> = map
+        .get(key)
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(Value::as_u64).collect())
+        .unwrap_or_default();
+    numbers.dedup();
+    numbers
+}

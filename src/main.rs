@@ -1,0 +1,23 @@
+//! The `databank` binary: parse the command line, set up logging, run the command.
+
+use clap::Parser;
+use databank::cli::{self, Cli, Command};
+
+fn main() {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DATABANK_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let result = match &cli.command {
+        Command::Serve(args) => cli::serve::run(&cli, args),
+        Command::Search(args) => cli::search::run(&cli, args),
+    };
+    if let Err(error) = result {
+        eprintln!("databank: {error}");
+        std::process::exit(1);
+    }
+}
