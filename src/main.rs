@@ -15,6 +15,7 @@ fn main() {
     let result = match &cli.command {
         Command::Serve(args) => cli::serve::run(&cli, args),
         Command::Search(args) => cli::search::run(&cli, args),
+        Command::Analyze(args) => cli::analyze::run(&cli, args),
     };
     if let Err(error) = result {
         eprintln!("databank: {error}");

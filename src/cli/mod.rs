@@ -1,6 +1,7 @@
 //! The command line: `databank serve`, `databank search`. Definitions (clap derive) live here;
 //! each command's work is in its own module, printing apart from logic.
 
+pub mod analyze;
 pub mod search;
 pub mod serve;
 
@@ -37,7 +38,9 @@ pub enum Command {
     /// Serve the JSON API.
     Serve(serve::ServeArgs),
     /// Run one search and print it.
-    Search(search::SearchArgs),
+    Search(Box<search::SearchArgs>),
+    /// Show the tokens a text gives under a language's analyzer (to check stemming).
+    Analyze(analyze::AnalyzeArgs),
 }
 
 impl Cli {

@@ -1,0 +1,6 @@
+//! Rebuild when the embedded data directories change (include_dir does not notice new files).
+
+fn main() {
+    println!("cargo:rerun-if-changed=index-schema");
+    println!("cargo:rerun-if-changed=seed-data");
+}

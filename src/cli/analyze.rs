@@ -1,0 +1,28 @@
+//! `databank analyze --language ca "text"`: the tokens a text gives, to see what a language's
+//! analyzer does (stemming, folding, CJK bigrams) before relying on it.
+
+use clap::Args;
+
+use super::Cli;
+use crate::engine::analysis::Analysis;
+
+/// Options of `databank analyze`.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// ISO 639-1 code of the text's language.
+    #[arg(long, default_value = "en")]
+    pub language: String,
+    /// The text.
+    pub text: String,
+}
+
+/// Prints one line per token: position and text.
+pub fn run(cli: &Cli, args: &AnalyzeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let analysis = Analysis::new(&cli.catalog()?);
+    let analyzer = analysis.analyzer_for(&args.language);
+    println!("analyzer: {analyzer}");
+    for token in analysis.tokens(analyzer, &args.text) {
+        println!("{:>4}  {}", token.position, token.text);
+    }
+    Ok(())
+}

@@ -1,0 +1,185 @@
+//! Per-language analysis through the real server: stemming in each language, accent folding,
+//! Korean inside longer runs, translations indexed in their own language.
+
+mod common;
+
+use common::{document, ids, Server};
+use serde_json::{json, Value};
+
+fn fixtures() -> Vec<Value> {
+    let mut translated = document(
+        "ca-girona-patis-oberts",
+        Some("ca"),
+        "Patis escolars oberts al barri els caps de setmana",
+        "L'Ajuntament obre els patis de les escoles públiques els dissabtes perquè les famílies hi juguin.",
+    );
+    translated["translations"] = json!({"en": {
+        "title": "Open schoolyards for the neighbourhood at weekends",
+        "summary": "Public school playgrounds open to families on Saturdays.",
+        "description": "The city opens public school playgrounds on Saturdays so that families can play there, supervised by youth monitors."
+    }});
+    vec![
+        document(
+            "es-huerto",
+            Some("es"),
+            "Un huerto comunitario en el barrio",
+            "Las vecinas cultivan un huerto junto al centro cívico.",
+        ),
+        document(
+            "es-educacion",
+            Some("es"),
+            "Educación ambiental para todos",
+            "Talleres de educación ambiental en las bibliotecas municipales.",
+        ),
+        document(
+            "fr-jardin",
+            Some("fr"),
+            "Un jardin pédagogique au cœur du quartier",
+            "Les enfants découvrent le jardin avec les animateurs.",
+        ),
+        document(
+            "fr-ecole",
+            Some("fr"),
+            "L'école ouverte le mercredi",
+            "Une école du quartier accueille les familles le mercredi après-midi.",
+        ),
+        document(
+            "pt-horta",
+            Some("pt"),
+            "Horta escolar no bairro da Mouraria",
+            "A horta é cuidada pelas crianças e pelos avós do bairro.",
+        ),
+        document(
+            "pt-educacao",
+            Some("pt"),
+            "Educação para a cidadania",
+            "Oficinas de educação cívica nas escolas básicas.",
+        ),
+        document(
+            "it-scolastico",
+            Some("it"),
+            "Un giardino scolastico condiviso",
+            "Il giardino scolastico è curato da genitori e insegnanti.",
+        ),
+        document(
+            "en-council",
+            Some("en"),
+            "The children's council of Bristol",
+            "A council of children elected in every primary school advises the mayor.",
+        ),
+        document(
+            "de-schulgarten",
+            Some("de"),
+            "Ein Schulgarten für die Grundschule",
+            "Im Schulgarten lernen Kinder, Gemüse anzubauen.",
+        ),
+        document(
+            "ca-participativa",
+            Some("ca"),
+            "Una escola participativa",
+            "La comunitat educativa decideix de manera participativa.",
+        ),
+        document(
+            "ca-participatius",
+            Some("ca"),
+            "Pressupostos participatius infantils",
+            "Els infants decideixen una part del pressupost municipal.",
+        ),
+        document(
+            "ko-village",
+            Some("ko"),
+            "마을교육공동체를 통한 방과후 돌봄",
+            "서울의 여러 동네에서 마을교육공동체가 아이들의 방과후 활동을 함께 설계합니다.",
+        ),
+        translated,
+    ]
+}
+
+fn hits(server: &Server, q: &str) -> Vec<String> {
+    ids(&server.search(&format!("q={}&per_page=50", urlencode(q))))
+}
+
+fn urlencode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+#[test]
+fn each_language_finds_other_forms_of_a_word() {
+    let server = Server::with_documents(&fixtures());
+    // Spanish: plural query, singular in the text.
+    assert_eq!(hits(&server, "huertos"), ["es-huerto"]);
+    // French: plural query, singular in the text.
+    assert_eq!(hits(&server, "jardins"), ["fr-jardin"]);
+    // Portuguese: plural query, singular in the text.
+    assert_eq!(hits(&server, "hortas"), ["pt-horta"]);
+    // Italian: plural adjective, singular in the text (the Italian stemmer does NOT conflate
+    // orti/orto, so the test uses a form it does conflate).
+    assert_eq!(hits(&server, "scolastici"), ["it-scolastico"]);
+    // English: plural query, singular in the text.
+    assert_eq!(hits(&server, "councils"), ["en-council"]);
+    // German: plural with umlaut, singular in the text.
+    assert_eq!(hits(&server, "Schulgärten"), ["de-schulgarten"]);
+    // Catalan (frostem's Catalan Snowball): participació, participatiu and participativa share
+    // the stem `particip`; participatius stems to `participat` and stays apart.
+    assert_eq!(hits(&server, "participació"), ["ca-participativa"]);
+    assert_eq!(hits(&server, "participatiu"), ["ca-participativa"]);
+    assert_eq!(hits(&server, "participatius"), ["ca-participatius"]);
+    assert_eq!(hits(&server, "pressupost"), ["ca-participatius"]);
+}
+
+#[test]
+fn accents_are_optional_in_queries_and_documents() {
+    let server = Server::with_documents(&fixtures());
+    assert_eq!(hits(&server, "educacion"), ["es-educacion"]);
+    assert_eq!(hits(&server, "EDUCACIÓN"), ["es-educacion"]);
+    assert_eq!(hits(&server, "ecole"), ["fr-ecole"]);
+    assert_eq!(hits(&server, "educacao"), ["pt-educacao"]);
+}
+
+#[test]
+fn a_korean_word_inside_a_longer_phrase_is_found() {
+    let server = Server::with_documents(&fixtures());
+    // `교육공동체` sits inside `마을교육공동체를`.
+    assert_eq!(hits(&server, "교육공동체"), ["ko-village"]);
+    assert_eq!(hits(&server, "방과후"), ["ko-village"]);
+    assert!(hits(&server, "교육청").is_empty());
+}
+
+#[test]
+fn catalan_initiative_is_found_by_english_query_through_its_translation_once() {
+    let server = Server::with_documents(&fixtures());
+    let response = server.search("q=schoolyards+neighbourhood&locale=en");
+    assert_eq!(ids(&response), ["ca-girona-patis-oberts"]);
+    assert_eq!(response["total"], 1);
+    let hit = &response["hits"][0];
+    assert_eq!(hit["language"], "ca");
+    assert_eq!(hit["shown_language"], "en");
+    assert_eq!(
+        hit["title"],
+        "Open schoolyards for the neighbourhood at weekends"
+    );
+    assert!(hit["highlights"]["title"]
+        .as_str()
+        .unwrap()
+        .contains("<mark>schoolyards</mark>"));
+    // The Catalan text matches a Catalan query, and the hit is shown in Catalan when asked.
+    let response = server.search("q=patis&locale=ca");
+    assert_eq!(ids(&response), ["ca-girona-patis-oberts"]);
+    assert_eq!(response["hits"][0]["shown_language"], "ca");
+}
+
+#[test]
+fn highlights_are_escaped_except_the_marks() {
+    let docs = vec![document(
+        "en-escape",
+        Some("en"),
+        "Gardens <script>alert(1)</script> & schools",
+        "School gardens & <b>playgrounds</b>.",
+    )];
+    let server = Server::with_documents(&docs);
+    let response = server.search("q=gardens");
+    let title = response["hits"][0]["highlights"]["title"].as_str().unwrap();
+    assert!(title.contains("<mark>Gardens</mark>"), "{title}");
+    assert!(title.contains("&lt;script&gt;"), "{title}");
+    assert!(!title.contains("<script>"), "{title}");
+}

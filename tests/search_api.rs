@@ -1,0 +1,442 @@
+//! The search API on the seed data, through the real server: disjunctive facets, filters,
+//! sorting, pagination, locale labels, documents, and the error contract.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use common::{facet, ids, seed_documents, Server};
+use serde_json::{json, Value};
+
+/// Seed documents counted by a key.
+fn seed_counts(key: impl Fn(&Value) -> Vec<String>) -> BTreeMap<String, u64> {
+    let mut counts = BTreeMap::new();
+    for document in seed_documents() {
+        for value in key(&document) {
+            *counts.entry(value).or_default() += 1;
+        }
+    }
+    counts
+}
+
+fn country(document: &Value) -> Vec<String> {
+    vec![document["country"].as_str().unwrap().to_ascii_uppercase()]
+}
+
+fn themes(document: &Value) -> Vec<String> {
+    document["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|theme| theme.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn disjunctive_country_facet_keeps_the_other_countries_counts() {
+    let server = Server::with_seed();
+    let expected = seed_counts(country);
+    let response = server.search("country=ES&per_page=5");
+    assert_eq!(response["total"], expected["ES"]);
+    // The country facet ignores the country filter: every country with its own count.
+    let counts: BTreeMap<String, u64> = facet(&response, "country").into_iter().collect();
+    assert_eq!(counts, expected);
+    // ... exactly what a search with only that country gives.
+    for (code, count) in counts.iter().take(8) {
+        let alone = server.search(&format!("country={code}&facets="));
+        assert_eq!(alone["total"].as_u64(), Some(*count), "country {code}");
+    }
+    // The other facets are counted with the country filter applied.
+    let theme_counts: BTreeMap<String, u64> = facet(&response, "theme").into_iter().collect();
+    let expected_themes = {
+        let mut counts = BTreeMap::new();
+        for document in seed_documents() {
+            if country(&document) == ["ES"] {
+                for theme in themes(&document) {
+                    *counts.entry(theme).or_insert(0u64) += 1;
+                }
+            }
+        }
+        counts
+    };
+    assert_eq!(theme_counts, expected_themes);
+}
+
+#[test]
+fn filters_are_or_within_a_facet_and_and_across_facets() {
+    let server = Server::with_seed();
+    let countries = seed_counts(country);
+    let both = server.search("country=ES&country=FR&facets=");
+    assert_eq!(
+        both["total"].as_u64().unwrap(),
+        countries["ES"] + countries["FR"]
+    );
+    let comma = server.search("country=es,fr&facets=");
+    assert_eq!(comma["total"], both["total"]);
+
+    let expected = seed_documents()
+        .iter()
+        .filter(|document| {
+            country(document) == ["ES"] && themes(document).contains(&"environment".to_string())
+        })
+        .count();
+    let and = server.search("country=ES&theme=environment&per_page=100");
+    assert_eq!(and["total"].as_u64().unwrap() as usize, expected);
+    for hit in and["hits"].as_array().unwrap() {
+        assert_eq!(hit["country"], "ES");
+        assert!(hit["themes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("environment")));
+    }
+    // Disjunctive theme counts under both filters: the theme facet ignores the theme filter.
+    let theme_counts: HashMap<String, u64> = facet(&and, "theme").into_iter().collect();
+    let spain = server.search("country=ES&facets=theme");
+    let spain_counts: HashMap<String, u64> = facet(&spain, "theme").into_iter().collect();
+    assert_eq!(theme_counts, spain_counts);
+}
+
+#[test]
+fn year_range_is_inclusive() {
+    let server = Server::with_seed();
+    let expected = seed_documents()
+        .iter()
+        .filter(|document| {
+            document["start_year"]
+                .as_u64()
+                .is_some_and(|year| (2015..=2018).contains(&year))
+        })
+        .count();
+    let response = server.search("year_from=2015&year_to=2018&per_page=100&facets=");
+    assert_eq!(response["total"].as_u64().unwrap() as usize, expected);
+    for hit in response["hits"].as_array().unwrap() {
+        let year = hit["start_year"].as_u64().unwrap();
+        assert!((2015..=2018).contains(&year), "{year}");
+    }
+    let exact = server.search("year_from=2018&year_to=2018&per_page=100&facets=");
+    assert!(exact["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|hit| hit["start_year"] == 2018));
+}
+
+#[test]
+fn every_sort_orders_its_way() {
+    let server = Server::with_seed();
+    let newest = server.search("per_page=100&facets=");
+    assert_eq!(newest["sort"], "newest");
+    let dates: Vec<&str> = newest["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["updated_at"].as_str().unwrap())
+        .collect();
+    assert!(dates.windows(2).all(|pair| pair[0] >= pair[1]), "{dates:?}");
+
+    let by_year = server.search("sort=start_year&per_page=100&facets=");
+    let years: Vec<u64> = by_year["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|hit| hit["start_year"].as_u64())
+        .collect();
+    assert!(years.windows(2).all(|pair| pair[0] >= pair[1]), "{years:?}");
+    let newest_year = seed_documents()
+        .iter()
+        .filter_map(|document| document["start_year"].as_u64())
+        .max();
+    assert_eq!(years.first().copied(), newest_year);
+
+    let relevance = server.search("q=school+garden&per_page=50&facets=");
+    assert_eq!(relevance["sort"], "relevance");
+    let scores: Vec<f64> = relevance["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["score"].as_f64().unwrap())
+        .collect();
+    assert!(!scores.is_empty());
+    assert!(
+        scores.windows(2).all(|pair| pair[0] >= pair[1]),
+        "{scores:?}"
+    );
+    let newest_with_q = server.search("q=school+garden&sort=newest&per_page=50&facets=");
+    assert_eq!(newest_with_q["total"], relevance["total"]);
+}
+
+#[test]
+fn pages_cover_every_result_once() {
+    let server = Server::with_seed();
+    let total = server.search("facets=")["total"].as_u64().unwrap() as usize;
+    assert_eq!(total, seed_documents().len());
+    for query in [
+        "facets=&per_page=7",
+        "facets=&per_page=13&q=city",
+        "facets=&per_page=9&sort=start_year",
+    ] {
+        let first = server.search(query);
+        let total = first["total"].as_u64().unwrap() as usize;
+        let per_page: usize = query
+            .split("per_page=")
+            .nth(1)
+            .unwrap()
+            .split('&')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let mut seen = BTreeSet::new();
+        for page in 1..=total.div_ceil(per_page) {
+            let response = server.search(&format!("{query}&page={page}"));
+            for id in ids(&response) {
+                assert!(seen.insert(id.clone()), "{id} twice ({query})");
+            }
+        }
+        assert_eq!(seen.len(), total, "{query}");
+    }
+}
+
+#[test]
+fn post_search_takes_the_same_parameters_as_get() {
+    let server = Server::with_seed();
+    let get = server.search("q=educaci%C3%B3n&country=ES&country=AR&sdg=4&per_page=5");
+    let (status, post) = server.post_json(
+        "/v1/search",
+        &json!({"q": "educación", "country": ["ES", "AR"], "sdg": 4, "per_page": 5}),
+    );
+    assert_eq!(status, 200, "{post}");
+    assert_eq!(ids(&get), ids(&post));
+    assert_eq!(get["total"], post["total"]);
+    assert_eq!(get["facets"], post["facets"]);
+}
+
+#[test]
+fn locale_picks_labels_and_shown_text() {
+    let server = Server::with_seed();
+    let response = server.search("theme=environment&locale=es&facets=theme,sdg");
+    let environment = response["facets"]["theme"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["value"] == "environment")
+        .unwrap();
+    assert_eq!(environment["label"], "Medio ambiente");
+    let sdg4 = response["facets"]["sdg"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["value"] == 4);
+    if let Some(sdg4) = sdg4 {
+        assert_eq!(sdg4["label"], "Educación de calidad");
+    }
+    // A document with an English translation shows it under locale=en, its own text otherwise.
+    let translated = seed_documents()
+        .into_iter()
+        .find(|document| document["language"] == "es" && document["translations"]["en"].is_object())
+        .unwrap();
+    let id = translated["id"].as_str().unwrap();
+    for (locale, title) in [
+        ("en", translated["translations"]["en"]["title"].clone()),
+        ("es", translated["title"].clone()),
+        ("ko", translated["title"].clone()),
+    ] {
+        let response = server.search(&format!(
+            "q={}&locale={locale}&per_page=100",
+            id.replace('-', "+")
+        ));
+        let hit = response["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|hit| hit["id"] == id);
+        if let Some(hit) = hit {
+            assert_eq!(hit["title"], title, "locale {locale}");
+        }
+    }
+    let response = server.search(&format!(
+        "country={}&locale=en&per_page=100",
+        translated["country"].as_str().unwrap()
+    ));
+    let hit = response["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|hit| hit["id"] == id)
+        .unwrap();
+    assert_eq!(hit["shown_language"], "en");
+    assert_eq!(hit["title"], translated["translations"]["en"]["title"]);
+}
+
+#[test]
+fn documents_come_back_exactly_as_loaded() {
+    let server = Server::with_seed();
+    for document in seed_documents()
+        .iter()
+        .filter(|document| document["language"].is_string())
+        .take(20)
+    {
+        let (status, stored) = server.get(&format!(
+            "/v1/initiatives/{}",
+            document["id"].as_str().unwrap()
+        ));
+        assert_eq!(status, 200);
+        assert_eq!(&stored, document);
+    }
+    let without = seed_documents()
+        .into_iter()
+        .find(|document| document["language"].is_null())
+        .unwrap();
+    let (_, stored) = server.get(&format!(
+        "/v1/initiatives/{}",
+        without["id"].as_str().unwrap()
+    ));
+    assert_eq!(stored["language_detected"], true);
+    assert!(stored["language"].is_string());
+    let (status, body) = server.get("/v1/initiatives/no-such-initiative");
+    assert_eq!(status, 404);
+    assert_eq!(body["error"]["code"], "not_found");
+}
+
+#[test]
+fn facets_endpoint_lists_every_value_with_labels() {
+    let server = Server::with_seed();
+    let (status, body) = server.get("/v1/facets?locale=fr");
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["total"].as_u64().unwrap() as usize,
+        seed_documents().len()
+    );
+    let sdgs = body["facets"]["sdg"].as_array().unwrap();
+    assert_eq!(sdgs.len(), 17);
+    assert!(sdgs
+        .iter()
+        .all(|entry| entry["count"].as_u64().unwrap() > 0));
+    let themes = body["facets"]["theme"].as_array().unwrap();
+    assert_eq!(themes.len(), 20);
+    let countries: BTreeMap<String, u64> = facet(&body, "country").into_iter().collect();
+    assert_eq!(countries, seed_counts(country));
+    let spain = body["facets"]["country"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["value"] == "ES")
+        .unwrap();
+    assert_eq!(spain["label"], "Espagne");
+    let (status, _) = server.get("/v1/facets?locale=bogus");
+    assert_eq!(status, 400);
+}
+
+#[test]
+fn bad_parameters_are_400_naming_the_parameter() {
+    let server = Server::with_seed();
+    let long_query = "a".repeat(1001);
+    for (query, param) in [
+        ("per_page=abc", "per_page"),
+        ("per_page=0", "per_page"),
+        ("per_page=101", "per_page"),
+        ("page=0", "page"),
+        ("page=-1", "page"),
+        ("page=501&per_page=20", "page"),
+        ("year_from=abc", "year_from"),
+        ("year_to=20x", "year_to"),
+        ("sdg=abc", "sdg"),
+        ("sdg=18", "sdg"),
+        ("sdg=0", "sdg"),
+        ("principle=21", "principle"),
+        ("sort=bogus", "sort"),
+        ("facets=country,bogus", "facets"),
+        ("country=ZZ", "country"),
+        ("theme=not-a-theme", "theme"),
+        ("locale=klingon", "locale"),
+        (&format!("q={long_query}") as &str, "q"),
+    ] {
+        let (status, body) = server.get(&format!("/v1/search?{query}"));
+        assert_eq!(status, 400, "{query}: {body}");
+        assert_eq!(body["error"]["code"], "invalid_parameter", "{query}");
+        assert_eq!(body["error"]["param"], param, "{query}");
+        assert!(body["error"]["message"]
+            .as_str()
+            .is_some_and(|message| !message.is_empty()));
+    }
+    // 1,000 characters is still fine.
+    let (status, _) = server.get(&format!("/v1/search?q={}", "a".repeat(1000)));
+    assert_eq!(status, 200);
+    let (status, body) = server.post_json("/v1/search", &json!({"per_page": "many"}));
+    assert_eq!(
+        (status, body["error"]["param"].as_str()),
+        (400, Some("per_page"))
+    );
+    let (status, body) = server.post_json("/v1/search", &json!([1, 2]));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_body"))
+    );
+}
+
+#[test]
+fn malformed_queries_are_read_leniently() {
+    let server = Server::with_seed();
+    for q in [
+        "%22unbalanced",
+        "AND+OR+(",
+        "***",
+        "-",
+        "%22%22",
+        "))((",
+        "NOT",
+        "a%22b%22c",
+        "%E2%80%9Cguillemets",
+        "%00%01",
+    ] {
+        let (status, body) = server.get(&format!("/v1/search?q={q}"));
+        assert_eq!(status, 200, "{q}: {body}");
+        assert!(body["hits"].is_array());
+    }
+    // A well-formed value that no document has matches nothing.
+    let response = server.search("country=AQ");
+    assert_eq!(response["total"], 0);
+    // Unknown routes and methods answer JSON errors.
+    let (status, body) = server.get("/v1/nothing-here");
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    let client = reqwest::blocking::Client::new();
+    let response = client
+        .delete(format!("{}/v1/search", server.base))
+        .send()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 405);
+    let body: Value = response.json().unwrap();
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+}
+
+#[test]
+fn phrases_and_exclusions() {
+    let server = Server::with_seed();
+    let all = server.search("q=school+gardens&per_page=100&facets=");
+    let phrase = server.search("q=%22school+gardens%22&per_page=100&facets=");
+    assert!(phrase["total"].as_u64().unwrap() > 0);
+    assert!(phrase["total"].as_u64().unwrap() <= all["total"].as_u64().unwrap());
+    let first = ids(&phrase)[0].clone();
+    let city = phrase["hits"][0]["city"].as_str().unwrap().to_lowercase();
+    let excluded = server.search(&format!(
+        "q=%22school+gardens%22+-{}&per_page=100&facets=",
+        city.split_whitespace().next().unwrap()
+    ));
+    assert!(!ids(&excluded).contains(&first));
+}
+
+#[test]
+fn health_and_readiness() {
+    let server = Server::with_seed();
+    let (status, body) = server.get("/healthz");
+    assert_eq!((status, body["status"].as_str()), (200, Some("ok")));
+    let (status, body) = server.get("/readyz");
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["documents"].as_u64().unwrap() as usize,
+        seed_documents().len()
+    );
+}
