@@ -14,8 +14,10 @@
 //! * [`cli`] — the command line (clap) and its printing; `main.rs` is glue.
 //! * [`resources`] — the `index-schema/` and `seed-data/` directories embedded in the binary, so
 //!   the service answers on first start from anywhere.
+//! * [`synthetic`] — a deterministic synthetic corpus for benchmarks.
 
 pub mod api;
 pub mod cli;
 pub mod engine;
 pub mod resources;
+pub mod synthetic;

@@ -12,18 +12,20 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, RwLock};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
-use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value as _};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+    TERMINATED,
+};
 
 use crate::engine::analysis::detection::LanguageDetector;
 use crate::engine::analysis::Analysis;
 use crate::engine::catalog::Catalog;
-use crate::engine::document::{Initiative, RowReport, Validator};
+use crate::engine::document::{FieldError, Initiative, RowReport, Validator};
 use crate::engine::error::{Error, Result};
 use crate::engine::indexer::{fingerprint, to_document};
 use crate::engine::schema::{build_schema, IndexFields};
@@ -114,10 +116,10 @@ impl Databank {
         {
             Index::open(mmap)?
         } else {
-            Index::create(mmap, build_schema(&catalog, &analysis), Default::default())?
+            Index::create(mmap, build_schema(&catalog), Default::default())?
         };
         analysis.register(&index);
-        let fields = IndexFields::resolve(&index.schema(), &catalog, &analysis)?;
+        let fields = IndexFields::resolve(&index.schema(), &catalog)?;
         let writer = if writable {
             let writer = index.writer(WRITER_MEMORY_BYTES).map_err(|err| match err {
                 tantivy::TantivyError::LockFailure(..) => {
@@ -229,31 +231,40 @@ impl Databank {
             received: rows.len(),
             ..LoadSummary::default()
         };
-        let mut valid: Vec<(usize, Initiative, u64)> = Vec::new();
-        for row in rows {
-            let value = match row.value {
-                Ok(value) => value,
-                Err(message) => {
-                    summary.rejected.push(RowReport {
+        // Validation (and language detection) in parallel, on rayon's persistent threads.
+        let checked: Vec<_> = rows
+            .into_par_iter()
+            .map(|row| {
+                let value = match row.value {
+                    Ok(value) => value,
+                    Err(message) => {
+                        return Err(RowReport {
+                            line: row.line,
+                            id: None,
+                            errors: vec![FieldError {
+                                field: String::new(),
+                                message,
+                            }],
+                        })
+                    }
+                };
+                let id = value.get("id").and_then(Value::as_str).map(str::to_string);
+                let hash = submitted_fingerprint(&value);
+                match self.validate(value) {
+                    Ok(initiative) => Ok((row.line, initiative, hash)),
+                    Err(errors) => Err(RowReport {
                         line: row.line,
-                        id: None,
-                        errors: vec![crate::engine::document::FieldError {
-                            field: String::new(),
-                            message,
-                        }],
-                    });
-                    continue;
+                        id,
+                        errors,
+                    }),
                 }
-            };
-            let id = value.get("id").and_then(Value::as_str).map(str::to_string);
-            let hash = submitted_fingerprint(&value);
-            match self.validate(value) {
-                Ok(initiative) => valid.push((row.line, initiative, hash)),
-                Err(errors) => summary.rejected.push(RowReport {
-                    line: row.line,
-                    id,
-                    errors,
-                }),
+            })
+            .collect();
+        let mut valid: Vec<(usize, Initiative, u64)> = Vec::with_capacity(checked.len());
+        for result in checked {
+            match result {
+                Ok(row) => valid.push(row),
+                Err(report) => summary.rejected.push(report),
             }
         }
         // The last occurrence of an id wins.
@@ -292,16 +303,23 @@ impl Databank {
     }
 
     fn write(&self, batch: &[(Initiative, u64)]) -> Result<()> {
+        // Tokenisation happens here, in parallel; tantivy's threads then build the postings.
+        let documents: Vec<TantivyDocument> = batch
+            .par_iter()
+            .map(|(initiative, hash)| {
+                to_document(
+                    initiative,
+                    *hash,
+                    &self.catalog,
+                    &self.analysis,
+                    &self.fields,
+                )
+            })
+            .collect();
         let mut writer = self.lock_writer()?;
-        for (initiative, hash) in batch {
+        for ((initiative, _), document) in batch.iter().zip(documents) {
             writer.delete_term(Term::from_field_text(self.fields.id, &initiative.id));
-            writer.add_document(to_document(
-                initiative,
-                *hash,
-                &self.catalog,
-                &self.analysis,
-                &self.fields,
-            ))?;
+            writer.add_document(document)?;
         }
         if let Err(err) = writer.commit() {
             let _ = writer.rollback();
@@ -332,13 +350,25 @@ impl Databank {
             .map_err(|_| Error::Io(std::io::Error::other("index writer poisoned")))
     }
 
+    /// Where the live document with this id is (a direct postings lookup, no collector).
     fn doc_address(&self, searcher: &Searcher, id: &str) -> Result<Option<tantivy::DocAddress>> {
-        let query = TermQuery::new(
-            Term::from_field_text(self.fields.id, id),
-            IndexRecordOption::Basic,
-        );
-        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-        Ok(top.first().map(|(_, address)| *address))
+        let term = Term::from_field_text(self.fields.id, id);
+        for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+            let inverted = segment.inverted_index(self.fields.id)?;
+            let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)?
+            else {
+                continue;
+            };
+            let alive = segment.alive_bitset();
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                    return Ok(Some(tantivy::DocAddress::new(ordinal as u32, doc)));
+                }
+                doc = postings.advance();
+            }
+        }
+        Ok(None)
     }
 
     fn stored_hash(&self, searcher: &Searcher, id: &str) -> Result<Option<u64>> {

@@ -1,15 +1,19 @@
 //! Highlights: fragments of a hit's text with the matched words in `<mark>`, HTML-escaped
 //! everywhere else.
 //!
-//! A snippet generator is built per (text field, analyzer) from the text query, lazily, only for
-//! the languages the page's hits are shown in.
+//! A snippet generator is built per (text field, analyzer) from the text query's terms for that
+//! field, lazily, only for the languages the page's hits are shown in. Text fields hold every
+//! language, so the generator is given the analyzer of the language being highlighted. Only the
+//! first [`HIGHLIGHT_SCAN_CHARS`] characters of a text are scanned (descriptions may be long).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 use tantivy::query::Query;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::Searcher;
+
+/// How much of a text is scanned for highlights, in characters.
+pub const HIGHLIGHT_SCAN_CHARS: usize = 5_000;
 
 use crate::engine::analysis::Analysis;
 use crate::engine::catalog::Catalog;
@@ -17,7 +21,6 @@ use crate::engine::schema::IndexFields;
 
 /// Builds and caches snippet generators for one search.
 pub struct Highlighter<'a> {
-    searcher: &'a Searcher,
     query: &'a dyn Query,
     catalog: &'a Catalog,
     analysis: &'a Analysis,
@@ -28,14 +31,12 @@ pub struct Highlighter<'a> {
 impl<'a> Highlighter<'a> {
     /// A highlighter for the terms of `query`.
     pub fn new(
-        searcher: &'a Searcher,
         query: &'a dyn Query,
         catalog: &'a Catalog,
         analysis: &'a Analysis,
         fields: &'a IndexFields,
     ) -> Self {
         Highlighter {
-            searcher,
             query,
             catalog,
             analysis,
@@ -62,15 +63,33 @@ impl<'a> Highlighter<'a> {
                 continue;
             };
             let key = (text_field.name.clone(), analyzer.clone());
+            let query = self.query;
+            let fields = self.fields;
+            let analysis = self.analysis;
             let generator = self.generators.entry(key).or_insert_with(|| {
-                let field = self.fields.text_field(&text_field.name, &analyzer)?;
-                let mut generator =
-                    SnippetGenerator::create(self.searcher, self.query, field).ok()?;
-                generator.set_max_num_chars(text_field.highlight_chars);
-                Some(generator)
+                let field = fields.text_field(&text_field.name)?;
+                let mut terms: BTreeMap<String, f32> = BTreeMap::new();
+                query.query_terms(&mut |term, _| {
+                    if term.field() == field {
+                        if let Some(text) = term.value().as_str() {
+                            terms.insert(text.to_string(), 1.0);
+                        }
+                    }
+                });
+                let analyzer = analysis.analyzer(&analyzer)?;
+                Some(SnippetGenerator::new(
+                    terms,
+                    analyzer,
+                    field,
+                    text_field.highlight_chars,
+                ))
             });
             let Some(generator) = generator else { continue };
-            let mut snippet = generator.snippet(text);
+            let scanned = match text.char_indices().nth(HIGHLIGHT_SCAN_CHARS) {
+                Some((end, _)) => &text[..end],
+                None => text,
+            };
+            let mut snippet = generator.snippet(scanned);
             if snippet.is_empty() {
                 continue;
             }

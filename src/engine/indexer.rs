@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use tantivy::tokenizer::PreTokenizedString;
 use tantivy::TantivyDocument;
 
 use crate::engine::analysis::Analysis;
@@ -35,7 +36,7 @@ pub fn to_document(
     doc.add_text(fields.id, &initiative.id);
     doc.add_text(
         fields.source,
-        serde_json::Value::Object(initiative.source.clone()).to_string(),
+        serde_json::to_string(&initiative.source).unwrap_or_default(),
     );
     let mut analyzers = BTreeSet::new();
     for (language, title, summary, description) in initiative.versions() {
@@ -46,8 +47,14 @@ pub fn to_document(
             ("summary", summary),
             ("description", description),
         ] {
-            if let (Some(text), Some(field)) = (text, fields.text_field(name, analyzer)) {
-                doc.add_text(field, text);
+            if let (Some(text), Some(field)) = (text, fields.text_field(name)) {
+                doc.add_pre_tokenized_text(
+                    field,
+                    PreTokenizedString {
+                        text: String::new(),
+                        tokens: analysis.tokens(analyzer, text),
+                    },
+                );
             }
         }
     }

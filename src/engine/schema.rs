@@ -2,8 +2,11 @@
 //!
 //! * `id` — raw keyword, the upsert key.
 //! * `source` — the stored document as submitted (the `_source`): hits and `GET` read it.
-//! * `<text field>_<analyzer>` — `title_spanish`, `description_generic`...: each language
-//!   version of a text goes to its analyzer's fields, with positions for phrases.
+//! * `title`, `summary`, `description` — every language version of a text, each tokenised by
+//!   its own language's analyzer before it reaches tantivy (pre-tokenized values), with
+//!   positions for phrases. One field per text kind, whatever the language: a query word is
+//!   analysed by every analyzer and its distinct forms are looked up in one field, which keeps
+//!   the number of term lookups small however many languages the databank holds.
 //! * plain text fields (`city`, `promoter`), analysed with `generic`.
 //! * one raw keyword fast field per facet (`country`, `theme`, `sdg`...): filters and counts.
 //! * `start_year`, `updated_at` — fast numbers for ranges and sorting.
@@ -17,7 +20,7 @@ use tantivy::schema::{
     INDEXED, STORED, STRING,
 };
 
-use crate::engine::analysis::{Analysis, GENERIC};
+use crate::engine::analysis::GENERIC;
 use crate::engine::catalog::Catalog;
 use crate::engine::error::{Error, Result};
 
@@ -28,8 +31,8 @@ pub struct IndexFields {
     pub id: Field,
     /// The stored submitted document (JSON text).
     pub source: Field,
-    /// (text field name, analyzer) → field.
-    pub text: BTreeMap<(String, String), Field>,
+    /// Text field name (`title`...) → field.
+    pub text: BTreeMap<String, Field>,
     /// Plain text field name → field.
     pub plain: BTreeMap<String, Field>,
     /// Facet name → keyword field.
@@ -49,23 +52,14 @@ pub const START_YEAR: &str = "start_year";
 /// See [`START_YEAR`].
 pub const UPDATED_AT: &str = "updated_at";
 
-/// The name of a per-analyzer text field.
-pub fn text_field_name(field: &str, analyzer: &str) -> String {
-    format!("{field}_{analyzer}")
-}
-
 /// Builds the schema the catalog and analyzers describe.
-pub fn build_schema(catalog: &Catalog, analysis: &Analysis) -> Schema {
+pub fn build_schema(catalog: &Catalog) -> Schema {
     let mut builder = Schema::builder();
     builder.add_text_field("id", STRING);
     builder.add_text_field("source", STORED);
     for text_field in &catalog.schema.text_fields {
-        for analyzer in analysis.analyzer_names() {
-            builder.add_text_field(
-                &text_field_name(&text_field.name, analyzer),
-                analysed(analyzer),
-            );
-        }
+        // Values arrive pre-tokenized; the registered analyzer only serves plain strings.
+        builder.add_text_field(&text_field.name, analysed(GENERIC));
     }
     for plain in &catalog.schema.plain_text_fields {
         builder.add_text_field(&plain.name, analysed(GENERIC));
@@ -90,7 +84,7 @@ fn analysed(analyzer: &str) -> TextOptions {
 
 impl IndexFields {
     /// Resolves the handles in `schema`; an index built by another catalog is refused.
-    pub fn resolve(schema: &Schema, catalog: &Catalog, analysis: &Analysis) -> Result<Self> {
+    pub fn resolve(schema: &Schema, catalog: &Catalog) -> Result<Self> {
         let field = |name: &str| {
             schema.get_field(name).map_err(|_| {
                 Error::Schema(format!(
@@ -100,12 +94,7 @@ impl IndexFields {
         };
         let mut text = BTreeMap::new();
         for text_field in &catalog.schema.text_fields {
-            for analyzer in analysis.analyzer_names() {
-                text.insert(
-                    (text_field.name.clone(), analyzer.to_string()),
-                    field(&text_field_name(&text_field.name, analyzer))?,
-                );
-            }
+            text.insert(text_field.name.clone(), field(&text_field.name)?);
         }
         let mut plain = BTreeMap::new();
         for plain_field in &catalog.schema.plain_text_fields {
@@ -128,10 +117,8 @@ impl IndexFields {
         })
     }
 
-    /// The field of text field `name` under `analyzer`.
-    pub fn text_field(&self, name: &str, analyzer: &str) -> Option<Field> {
-        self.text
-            .get(&(name.to_string(), analyzer.to_string()))
-            .copied()
+    /// The field of text field `name`.
+    pub fn text_field(&self, name: &str) -> Option<Field> {
+        self.text.get(name).copied()
     }
 }

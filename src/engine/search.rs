@@ -238,15 +238,9 @@ impl Databank {
                 tallies.extend(counts);
             }
         }
-        let mut highlighter = text_query.as_deref().map(|query| {
-            Highlighter::new(
-                &searcher,
-                query,
-                &self.catalog,
-                &self.analysis,
-                &self.fields,
-            )
-        });
+        let mut highlighter = text_query
+            .as_deref()
+            .map(|query| Highlighter::new(query, &self.catalog, &self.analysis, &self.fields));
         let mut hits = Vec::with_capacity(pass.top.len());
         for (score, address) in pass.top {
             hits.push(self.hit(

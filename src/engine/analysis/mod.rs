@@ -76,6 +76,11 @@ impl Analysis {
         }
     }
 
+    /// A copy of analyzer `name`.
+    pub fn analyzer(&self, name: &str) -> Option<TextAnalyzer> {
+        self.analyzers.get(name).cloned()
+    }
+
     /// The tokens of `text` under analyzer `name` (`generic` if unknown).
     pub fn tokens(&self, name: &str, text: &str) -> Vec<Token> {
         let prototype = self
@@ -88,8 +93,8 @@ impl Analysis {
         let mut analyzer = prototype.clone();
         let mut stream = analyzer.token_stream(text);
         let mut tokens = Vec::new();
-        while let Some(token) = stream.next() {
-            tokens.push(token.clone());
+        while stream.advance() {
+            tokens.push(std::mem::take(stream.token_mut()));
         }
         tokens
     }

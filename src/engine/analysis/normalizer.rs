@@ -9,13 +9,61 @@
 //!   differs, `stem(fold(w))` at the same position. A query word is analysed the same way and
 //!   either form matches; `stem(fold(w))`, always emitted last, is the one phrases use.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 
 use frostem::Algorithm;
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 use super::cjk::{bigrams, has_cjk, script_runs};
 use super::folding::fold_accents;
+
+/// Entries a thread's stem cache holds (per stemmer) before it starts afresh.
+const STEM_CACHE_ENTRIES: usize = 200_000;
+
+/// The forms of a word: `fold(stem(w))`, and `stem(fold(w))` when it differs.
+type Forms = (String, Option<String>);
+
+thread_local! {
+    /// Stemming is the most expensive step of analysis (indexing, query analysis, highlights)
+    /// and words repeat (Zipf): each thread remembers the forms of the words it has seen.
+    static STEM_CACHE: RefCell<FxHashMap<Algorithm, FxHashMap<String, Forms>>> =
+        RefCell::new(FxHashMap::default());
+}
+
+fn compute_forms(algorithm: Algorithm, word: &str) -> Forms {
+    let stemmer = frostem::Stemmer::new(algorithm);
+    let stem_then_fold = fold_accents(&stemmer.stem(word));
+    let fold_then_stem = if word.is_ascii() {
+        None
+    } else {
+        Some(stemmer.stem(&fold_accents(word)).into_owned()).filter(|form| *form != stem_then_fold)
+    };
+    (stem_then_fold, fold_then_stem)
+}
+
+/// Calls `use_forms` with the forms of a lowercase, non-CJK word under a stemmer.
+fn with_stemmed_forms<R>(
+    algorithm: Algorithm,
+    word: &str,
+    use_forms: impl FnOnce(&Forms) -> R,
+) -> R {
+    STEM_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let forms = cache.entry(algorithm).or_default();
+        if let Some(known) = forms.get(word) {
+            return use_forms(known);
+        }
+        if forms.len() >= STEM_CACHE_ENTRIES {
+            forms.clear();
+        }
+        let computed = compute_forms(algorithm, word);
+        let result = use_forms(&computed);
+        forms.insert(word.to_string(), computed);
+        result
+    })
+}
 
 /// Token filter: CJK bigrams, stemming, accent folding.
 #[derive(Clone)]
@@ -59,7 +107,7 @@ impl<T: Tokenizer> Tokenizer for LanguageNormalizerTokenizer<T> {
         LanguageNormalizerStream {
             tail: self.inner.token_stream(text),
             text,
-            stemmer: self.config.stemmer.map(frostem::Stemmer::new),
+            stemmer: self.config.stemmer,
             max_token_bytes: self.config.max_token_bytes,
             pending: VecDeque::new(),
             current: Token::default(),
@@ -72,7 +120,7 @@ impl<T: Tokenizer> Tokenizer for LanguageNormalizerTokenizer<T> {
 pub struct LanguageNormalizerStream<'a, S> {
     tail: S,
     text: &'a str,
-    stemmer: Option<frostem::Stemmer>,
+    stemmer: Option<Algorithm>,
     max_token_bytes: usize,
     pending: VecDeque<Token>,
     current: Token,
@@ -81,42 +129,30 @@ pub struct LanguageNormalizerStream<'a, S> {
 }
 
 impl<S: TokenStream> LanguageNormalizerStream<'_, S> {
-    /// Expands the next input token into `pending`; false when the input is exhausted.
-    fn refill(&mut self) -> bool {
-        while self.pending.is_empty() {
-            if !self.tail.advance() {
-                return false;
-            }
-            let token = self.tail.token().clone();
-            if has_cjk(&token.text) {
-                self.push_cjk(&token);
-            } else if token.text.len() <= self.max_token_bytes {
-                self.push_word(token);
-            }
-        }
-        true
-    }
-
-    fn push_word(&mut self, mut token: Token) {
+    /// Normalizes a non-CJK word in place; returns the extra variant to emit before it, if any.
+    fn normalize_word(&self, token: &mut Token) -> Option<Token> {
         token.position += self.shift;
-        let Some(stemmer) = self.stemmer else {
+        let Some(algorithm) = self.stemmer else {
             token.text = fold_accents(&token.text);
-            self.pending.push_back(token);
-            return;
+            return None;
         };
-        let stem_then_fold = fold_accents(&stemmer.stem(&token.text));
-        let fold_then_stem = if token.text.is_ascii() {
-            stem_then_fold.clone()
-        } else {
-            stemmer.stem(&fold_accents(&token.text)).into_owned()
-        };
-        if stem_then_fold != fold_then_stem {
-            let mut first = token.clone();
-            first.text = stem_then_fold;
-            self.pending.push_back(first);
-        }
-        token.text = fold_then_stem;
-        self.pending.push_back(token);
+        let word = std::mem::take(&mut token.text);
+        with_stemmed_forms(
+            algorithm,
+            &word,
+            |(stem_then_fold, fold_then_stem)| match fold_then_stem {
+                Some(fold_then_stem) => {
+                    let mut first = token.clone();
+                    first.text.clone_from(stem_then_fold);
+                    token.text.clone_from(fold_then_stem);
+                    Some(first)
+                }
+                None => {
+                    token.text.clone_from(stem_then_fold);
+                    None
+                }
+            },
+        )
     }
 
     fn push_cjk(&mut self, token: &Token) {
@@ -141,9 +177,12 @@ impl<S: TokenStream> LanguageNormalizerStream<'_, S> {
                 piece.text = if run.cjk {
                     text.to_string()
                 } else {
-                    self.stemmer
-                        .map(|stemmer| fold_accents(&stemmer.stem(text)))
-                        .unwrap_or_else(|| fold_accents(text))
+                    match self.stemmer {
+                        Some(algorithm) => {
+                            with_stemmed_forms(algorithm, text, |forms| forms.0.clone())
+                        }
+                        None => fold_accents(text),
+                    }
                 };
                 if same_length {
                     piece.offset_from = token.offset_from + run.offset + from;
@@ -161,15 +200,41 @@ impl<S: TokenStream> LanguageNormalizerStream<'_, S> {
 
 impl<S: TokenStream> TokenStream for LanguageNormalizerStream<'_, S> {
     fn advance(&mut self) -> bool {
-        if !self.refill() {
-            return false;
+        if let Some(token) = self.pending.pop_front() {
+            self.current = token;
+            return true;
         }
-        match self.pending.pop_front() {
-            Some(token) => {
-                self.current = token;
-                true
+        loop {
+            if !self.tail.advance() {
+                return false;
             }
-            None => false,
+            // Take the token's text (the tail rewrites it on its next advance) but leave its
+            // position: the tokenizer counts positions from it.
+            let tail = self.tail.token_mut();
+            let mut token = Token {
+                offset_from: tail.offset_from,
+                offset_to: tail.offset_to,
+                position: tail.position,
+                position_length: tail.position_length,
+                text: std::mem::take(&mut tail.text),
+            };
+            if has_cjk(&token.text) {
+                self.push_cjk(&token);
+                if let Some(first) = self.pending.pop_front() {
+                    self.current = first;
+                    return true;
+                }
+            } else if token.text.len() <= self.max_token_bytes {
+                match self.normalize_word(&mut token) {
+                    // The stem-then-fold variant first, the fold-then-stem form next.
+                    Some(first) => {
+                        self.current = first;
+                        self.pending.push_back(token);
+                    }
+                    None => self.current = token,
+                }
+                return true;
+            }
         }
     }
 

@@ -6,6 +6,8 @@
 //! bigrams, `covid-19`) and a quoted phrase become phrase queries. Each clause is then
 //! required (words, phrases), optional (stop words) or excluded.
 
+use std::collections::BTreeSet;
+
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
 };
@@ -82,25 +84,55 @@ impl QueryBuilder<'_> {
         self.catalog.stopwords.contains(&word.to_lowercase())
     }
 
-    /// All the ways a clause can match: every analyzer × every text field, plus plain fields.
+    /// All the ways a clause can match: its distinct analysed forms (over every analyzer
+    /// present) in every text field, plus the plain fields.
     fn clause_query(&self, text: &str) -> Option<Box<dyn Query>> {
-        let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+        let mut words: BTreeSet<String> = BTreeSet::new();
+        let mut sequences: BTreeSet<Vec<String>> = BTreeSet::new();
         for analyzer in self.analyzers {
             let positions = self.positions(analyzer, text);
-            if positions.is_empty() {
-                continue;
+            match positions.len() {
+                0 => {}
+                1 => words.extend(positions.into_iter().flatten()),
+                // Several positions: a phrase over the folded-then-stemmed forms (always indexed).
+                _ => {
+                    sequences.insert(
+                        positions
+                            .into_iter()
+                            .filter_map(|mut variants| variants.pop())
+                            .collect(),
+                    );
+                }
             }
-            for text_field in &self.catalog.schema.text_fields {
-                if let Some(field) = self.fields.text_field(&text_field.name, analyzer) {
-                    alternatives.push(boosted(field_query(field, &positions), text_field.boost));
+        }
+        let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+        for text_field in &self.catalog.schema.text_fields {
+            if let Some(field) = self.fields.text_field(&text_field.name) {
+                if let Some(query) = forms_query(field, &words, &sequences) {
+                    alternatives.push(boosted(query, text_field.boost));
                 }
             }
         }
         let generic = self.positions(GENERIC, text);
-        if !generic.is_empty() {
-            for plain in &self.catalog.schema.plain_text_fields {
-                if let Some(&field) = self.fields.plain.get(&plain.name) {
-                    alternatives.push(boosted(field_query(field, &generic), plain.boost));
+        let (generic_words, generic_sequences): (BTreeSet<String>, BTreeSet<Vec<String>>) =
+            match generic.len() {
+                0 => (BTreeSet::new(), BTreeSet::new()),
+                1 => (generic.into_iter().flatten().collect(), BTreeSet::new()),
+                _ => (
+                    BTreeSet::new(),
+                    std::iter::once(
+                        generic
+                            .into_iter()
+                            .filter_map(|mut variants| variants.pop())
+                            .collect(),
+                    )
+                    .collect(),
+                ),
+            };
+        for plain in &self.catalog.schema.plain_text_fields {
+            if let Some(&field) = self.fields.plain.get(&plain.name) {
+                if let Some(query) = forms_query(field, &generic_words, &generic_sequences) {
+                    alternatives.push(boosted(query, plain.boost));
                 }
             }
         }
@@ -137,36 +169,32 @@ fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     }
 }
 
-/// One field's query for a word or phrase.
-fn field_query(field: Field, positions: &[Vec<String>]) -> Box<dyn Query> {
-    if positions.len() == 1 {
-        let terms: Vec<Box<dyn Query>> = positions[0]
-            .iter()
-            .map(|text| {
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, text),
-                    IndexRecordOption::WithFreqs,
-                )) as Box<dyn Query>
-            })
-            .collect();
-        return if terms.len() == 1 {
-            terms
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| Box::new(EmptyQuery))
-        } else {
-            Box::new(BooleanQuery::union(terms))
-        };
-    }
-    // Several positions: a phrase over the folded-then-stemmed form (always indexed).
-    let terms: Vec<(usize, Term)> = positions
+/// One field's query: any of the single-word forms, or any of the phrases.
+fn forms_query(
+    field: Field,
+    words: &BTreeSet<String>,
+    sequences: &BTreeSet<Vec<String>>,
+) -> Option<Box<dyn Query>> {
+    let mut queries: Vec<Box<dyn Query>> = words
         .iter()
-        .enumerate()
-        .filter_map(|(offset, variants)| {
-            variants
-                .last()
-                .map(|text| (offset, Term::from_field_text(field, text)))
+        .map(|text| {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::WithFreqs,
+            )) as Box<dyn Query>
         })
         .collect();
-    Box::new(PhraseQuery::new_with_offset(terms))
+    for sequence in sequences {
+        let terms: Vec<(usize, Term)> = sequence
+            .iter()
+            .enumerate()
+            .map(|(offset, text)| (offset, Term::from_field_text(field, text)))
+            .collect();
+        queries.push(Box::new(PhraseQuery::new_with_offset(terms)));
+    }
+    match queries.len() {
+        0 => None,
+        1 => queries.pop(),
+        _ => Some(Box::new(BooleanQuery::union(queries))),
+    }
 }
