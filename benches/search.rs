@@ -121,13 +121,23 @@ fn run_corpus(name: &str, documents: Vec<Value>, catalog: &Catalog) {
         .sum();
     report(
         &format!(
-            "[{name}] engine: 2-word query, top 10, no facets (avg {} hits)",
+            "[{name}] engine: 2-word query, top 10, no facets, no highlights (avg {} hits)",
             plain_hits / plain.len() as u64
         ),
         measure(&plain, |request| {
             databank.search(request).expect("search");
         }),
     );
+    let bare: Vec<SearchRequest> = requests
+        .iter()
+        .map(|request| SearchRequest {
+            highlight: false,
+            ..request.clone()
+        })
+        .collect();
+    report(&format!("[{name}] engine: 2-word query + 2 filters + 4 disjunctive facets, top 20 without highlights (avg {} hits)", total_hits / requests.len() as u64), measure(&bare, |request| {
+        databank.search(request).expect("search");
+    }));
     report(&format!("[{name}] engine: 2-word query + 2 filters + 4 disjunctive facets + 20 highlighted hits (avg {} hits)", total_hits / requests.len() as u64), measure(&requests, |request| {
         databank.search(request).expect("search");
     }));

@@ -440,3 +440,66 @@ fn health_and_readiness() {
         seed_documents().len()
     );
 }
+
+#[test]
+fn each_facet_is_counted_with_every_filter_but_its_own() {
+    let server = Server::with_seed();
+    let documents = seed_documents();
+    let sdgs = |document: &Value| -> Vec<String> {
+        document["sdgs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|sdg| sdg.to_string())
+            .collect()
+    };
+    let passes_country = |d: &Value| ["ES", "FR", "IT"].contains(&country(d)[0].as_str());
+    let passes_theme = |d: &Value| {
+        themes(d)
+            .iter()
+            .any(|t| t == "environment" || t == "school-community")
+    };
+    let passes_sdg = |d: &Value| sdgs(d).iter().any(|s| s == "4");
+    let in_years = |d: &Value| d["start_year"].as_u64().is_some_and(|y| y >= 2010);
+    let response = server.search(
+        "country=ES&country=FR&country=IT&theme=environment&theme=school-community&sdg=4&year_from=2010&per_page=100&facets=country,theme,sdg,language",
+    );
+    let expected_total = documents
+        .iter()
+        .filter(|d| in_years(d) && passes_country(d) && passes_theme(d) && passes_sdg(d))
+        .count();
+    assert_eq!(response["total"].as_u64().unwrap() as usize, expected_total);
+    let tally = |keep: &dyn Fn(&Value) -> bool, key: &dyn Fn(&Value) -> Vec<String>| {
+        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+        for document in documents.iter().filter(|d| in_years(d) && keep(d)) {
+            for value in key(document) {
+                *counts.entry(value).or_default() += 1;
+            }
+        }
+        counts
+    };
+    let nonzero = |pairs: Vec<(String, u64)>| -> BTreeMap<String, u64> {
+        pairs.into_iter().filter(|(_, count)| *count > 0).collect()
+    };
+    assert_eq!(
+        nonzero(facet(&response, "country")),
+        tally(&|d| passes_theme(d) && passes_sdg(d), &country)
+    );
+    assert_eq!(
+        nonzero(facet(&response, "theme")),
+        tally(&|d| passes_country(d) && passes_sdg(d), &themes)
+    );
+    assert_eq!(
+        nonzero(facet(&response, "sdg")),
+        tally(&|d| passes_country(d) && passes_theme(d), &sdgs)
+    );
+    let language = |d: &Value| vec![d["language"].as_str().unwrap_or("?").to_string()];
+    let languages = nonzero(facet(&response, "language"));
+    let expected = tally(
+        &|d| passes_country(d) && passes_theme(d) && passes_sdg(d),
+        &language,
+    );
+    if !expected.contains_key("?") {
+        assert_eq!(languages, expected);
+    }
+}

@@ -136,6 +136,18 @@ pub fn search_request(params: &RawParams) -> Result<SearchRequest, ApiError> {
     if let Some(locale) = last(params, "locale") {
         request.locale = locale.to_ascii_lowercase();
     }
+    if let Some(highlight) = last(params, "highlight") {
+        request.highlight = match highlight {
+            "true" | "1" => true,
+            "false" | "0" => false,
+            other => {
+                return Err(ApiError::param(
+                    "highlight",
+                    format!("highlight must be true or false, not {other:?}"),
+                ))
+            }
+        };
+    }
     if let Some(values) = params.get("facets") {
         request.facets = Some(
             values

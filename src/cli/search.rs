@@ -81,6 +81,7 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<(), Box<dyn std::error::Error
         per_page: args.per_page,
         locale: args.locale.clone(),
         facets: None,
+        highlight: args.json,
     };
     let response = databank.search(&request)?;
     if args.json {

@@ -6,9 +6,9 @@
 
 use std::collections::BTreeSet;
 
-use tantivy::tokenizer::PreTokenizedString;
 use tantivy::TantivyDocument;
 
+use crate::engine::analysis::multilingual::marked;
 use crate::engine::analysis::Analysis;
 use crate::engine::catalog::Catalog;
 use crate::engine::document::Initiative;
@@ -48,13 +48,7 @@ pub fn to_document(
             ("description", description),
         ] {
             if let (Some(text), Some(field)) = (text, fields.text_field(name)) {
-                doc.add_pre_tokenized_text(
-                    field,
-                    PreTokenizedString {
-                        text: String::new(),
-                        tokens: analysis.tokens(analyzer, text),
-                    },
-                );
+                doc.add_text(field, marked(analyzer, text));
             }
         }
     }

@@ -3,8 +3,8 @@
 //! * `id` — raw keyword, the upsert key.
 //! * `source` — the stored document as submitted (the `_source`): hits and `GET` read it.
 //! * `title`, `summary`, `description` — every language version of a text, each tokenised by
-//!   its own language's analyzer before it reaches tantivy (pre-tokenized values), with
-//!   positions for phrases. One field per text kind, whatever the language: a query word is
+//!   its own language's analyzer (the multilingual tokenizer reads which from a marker at the
+//!   start of the value), with positions for phrases. One field per text kind, whatever the language: a query word is
 //!   analysed by every analyzer and its distinct forms are looked up in one field, which keeps
 //!   the number of term lookups small however many languages the databank holds.
 //! * plain text fields (`city`, `promoter`), analysed with `generic`.
@@ -20,7 +20,7 @@ use tantivy::schema::{
     INDEXED, STORED, STRING,
 };
 
-use crate::engine::analysis::GENERIC;
+use crate::engine::analysis::{GENERIC, MULTILINGUAL};
 use crate::engine::catalog::Catalog;
 use crate::engine::error::{Error, Result};
 
@@ -58,8 +58,7 @@ pub fn build_schema(catalog: &Catalog) -> Schema {
     builder.add_text_field("id", STRING);
     builder.add_text_field("source", STORED);
     for text_field in &catalog.schema.text_fields {
-        // Values arrive pre-tokenized; the registered analyzer only serves plain strings.
-        builder.add_text_field(&text_field.name, analysed(GENERIC));
+        builder.add_text_field(&text_field.name, analysed(MULTILINGUAL));
     }
     for plain in &catalog.schema.plain_text_fields {
         builder.add_text_field(&plain.name, analysed(GENERIC));

@@ -11,17 +11,18 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Order, Searcher, Term};
+use tantivy::{DocAddress, Searcher, Term};
 
 use crate::engine::catalog::{FacetConfig, ValueType};
 use crate::engine::databank::Databank;
 use crate::engine::error::{Error, Result};
-use crate::engine::facets::{FacetCounter, FacetTallies};
+use crate::engine::facets::{
+    DisjunctiveCollector, DisjunctiveFruit, FacetCounter, FacetFilter, HitOrder,
+};
 use crate::engine::highlight::Highlighter;
 use crate::engine::query::builder::{Matching, QueryBuilder};
 use crate::engine::query::parser::parse;
@@ -84,6 +85,9 @@ pub struct SearchRequest {
     pub locale: String,
     /// Facets to count; `None` = the defaults of `schema.json`.
     pub facets: Option<Vec<String>>,
+    /// Whether hits carry highlights (on by default; off saves time for clients that do not
+    /// show snippets).
+    pub highlight: bool,
 }
 
 impl Default for SearchRequest {
@@ -98,6 +102,7 @@ impl Default for SearchRequest {
             per_page: DEFAULT_PER_PAGE,
             locale: crate::engine::taxonomy::FALLBACK_LOCALE.to_string(),
             facets: None,
+            highlight: true,
         }
     }
 }
@@ -230,16 +235,9 @@ impl Databank {
             matching = "any";
         }
         let mut tallies = pass.tallies;
-        for (facet, _) in &plan.filters {
-            if plan.count.iter().any(|counted| counted.name == facet.name) {
-                let query = self.filtered(text_query.as_deref(), &plan, Some(&facet.name));
-                let counts =
-                    searcher.search(&*query, &FacetCounter::new(vec![facet.name.clone()]))?;
-                tallies.extend(counts);
-            }
-        }
         let mut highlighter = text_query
             .as_deref()
+            .filter(|_| request.highlight)
             .map(|query| Highlighter::new(query, &self.catalog, &self.analysis, &self.fields));
         let mut hits = Vec::with_capacity(pass.top.len());
         for (score, address) in pass.top {
@@ -411,43 +409,39 @@ impl Databank {
         })
     }
 
-    /// The text query (or everything) with the filters, optionally without one facet's filter.
-    fn filtered(
-        &self,
-        text: Option<&dyn Query>,
-        plan: &Plan,
-        without: Option<&str>,
-    ) -> Box<dyn Query> {
+    /// The documents worth looking at: those matching the text (or all), in the year range,
+    /// and failing at most one facet filter (a document failing two counts for nothing).
+    fn candidates(&self, text: Option<&dyn Query>, plan: &Plan) -> Box<dyn Query> {
         let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        parts.push((
-            Occur::Must,
-            text.map_or_else(
-                || Box::new(AllQuery) as Box<dyn Query>,
-                |query| query.box_clone(),
-            ),
-        ));
-        for (facet, values) in &plan.filters {
-            if Some(facet.name.as_str()) == without {
-                continue;
-            }
-            let Some(&field) = self.fields.facets.get(&facet.name) else {
-                continue;
-            };
-            let terms: Vec<Box<dyn Query>> = values
+        if let Some(text) = text {
+            parts.push((Occur::Must, text.box_clone()));
+        }
+        if plan.filters.len() >= 2 {
+            let filters: Vec<(Occur, Box<dyn Query>)> = plan
+                .filters
                 .iter()
-                .map(|value| {
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, value),
-                        IndexRecordOption::Basic,
-                    )) as Box<dyn Query>
+                .filter_map(|(facet, values)| {
+                    let field = *self.fields.facets.get(&facet.name)?;
+                    let terms: Vec<Box<dyn Query>> = values
+                        .iter()
+                        .map(|value| {
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(field, value),
+                                IndexRecordOption::Basic,
+                            )) as Box<dyn Query>
+                        })
+                        .collect();
+                    Some((
+                        Occur::Should,
+                        Box::new(BooleanQuery::union(terms)) as Box<dyn Query>,
+                    ))
                 })
                 .collect();
+            let at_least = filters.len() - 1;
+            let narrowing = BooleanQuery::with_minimum_required_clauses(filters, at_least);
             parts.push((
                 Occur::Must,
-                Box::new(ConstScoreQuery::new(
-                    Box::new(BooleanQuery::union(terms)),
-                    0.0,
-                )),
+                Box::new(ConstScoreQuery::new(Box::new(narrowing), 0.0)),
             ));
         }
         if plan.year_from.is_some() || plan.year_to.is_some() {
@@ -461,15 +455,16 @@ impl Databank {
                 Box::new(ConstScoreQuery::new(Box::new(range), 0.0)),
             ));
         }
-        if parts.len() == 1 {
-            return parts
+        match parts.len() {
+            0 => Box::new(AllQuery),
+            1 if text.is_some() => parts
                 .pop()
-                .map(|(_, query)| query)
-                .unwrap_or_else(|| Box::new(AllQuery));
+                .map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |(_, query)| query),
+            _ => Box::new(BooleanQuery::new(parts)),
         }
-        Box::new(BooleanQuery::new(parts))
     }
 
+    /// One pass: the page, the total and the disjunctive facet counts.
     fn collect(
         &self,
         searcher: &Searcher,
@@ -478,40 +473,26 @@ impl Databank {
         sort: Sort,
         offset: usize,
         limit: usize,
-    ) -> Result<Pass> {
-        let query = self.filtered(text, plan, None);
-        let unselected: Vec<String> = plan
-            .count
-            .iter()
-            .filter(|facet| {
-                !plan
-                    .filters
-                    .iter()
-                    .any(|(selected, _)| selected.name == facet.name)
-            })
-            .map(|facet| facet.name.clone())
-            .collect();
-        let counter = FacetCounter::new(unselected);
-        let top = TopDocs::with_limit(limit).and_offset(offset);
-        match sort {
-            Sort::Relevance => run(searcher, &*query, top.order_by_score(), counter, |score| {
-                score
-            }),
-            Sort::Newest => run(
-                searcher,
-                &*query,
-                top.order_by_fast_field::<i64>(UPDATED_AT, Order::Desc),
-                counter,
-                |_| 0.0,
-            ),
-            Sort::StartYear => run(
-                searcher,
-                &*query,
-                top.order_by_fast_field::<u64>(START_YEAR, Order::Desc),
-                counter,
-                |_| 0.0,
-            ),
-        }
+    ) -> Result<DisjunctiveFruit> {
+        let collector = DisjunctiveCollector {
+            filters: plan
+                .filters
+                .iter()
+                .map(|(facet, values)| FacetFilter {
+                    field: facet.name.clone(),
+                    values: values.clone(),
+                })
+                .collect(),
+            counted: plan.count.iter().map(|facet| facet.name.clone()).collect(),
+            order: match sort {
+                Sort::Relevance => HitOrder::Score,
+                Sort::Newest => HitOrder::I64Desc(UPDATED_AT),
+                Sort::StartYear => HitOrder::U64Desc(START_YEAR),
+            },
+            offset,
+            limit,
+        };
+        Ok(searcher.search(&*self.candidates(text, plan), &collector)?)
     }
 
     fn facet_values(
@@ -612,34 +593,6 @@ impl Databank {
             highlights,
         })
     }
-}
-
-/// What one collection pass gives.
-struct Pass {
-    top: Vec<(f32, DocAddress)>,
-    total: usize,
-    tallies: FacetTallies,
-}
-
-fn run<C, K>(
-    searcher: &Searcher,
-    query: &dyn Query,
-    top: C,
-    counter: FacetCounter,
-    score: impl Fn(K) -> f32,
-) -> Result<Pass>
-where
-    C: Collector<Fruit = Vec<(K, DocAddress)>>,
-{
-    let (top, total, tallies) = searcher.search(query, &(top, Count, counter))?;
-    Ok(Pass {
-        top: top
-            .into_iter()
-            .map(|(key, address)| (score(key), address))
-            .collect(),
-        total,
-        tallies,
-    })
 }
 
 fn check_locale(databank: &Databank, locale: &str) -> Result<()> {

@@ -9,6 +9,7 @@
 pub mod cjk;
 pub mod detection;
 pub mod folding;
+pub mod multilingual;
 pub mod normalizer;
 
 use std::collections::BTreeMap;
@@ -22,6 +23,9 @@ use normalizer::LanguageNormalizer;
 
 /// The analyzer of languages without a stemmer.
 pub const GENERIC: &str = "generic";
+
+/// The tokenizer of the text fields (see [`multilingual`]).
+pub const MULTILINGUAL: &str = "multilingual";
 
 /// The analyzers of a catalog and the language → analyzer mapping.
 #[derive(Clone)]
@@ -69,11 +73,22 @@ impl Analysis {
         self.analyzers.keys().map(String::as_str)
     }
 
-    /// Registers every analyzer on an index (analyzers are not persisted by tantivy).
+    /// Registers every analyzer, and the multilingual tokenizer of the text fields, on an
+    /// index (analyzers are not persisted by tantivy).
     pub fn register(&self, index: &Index) {
         for (name, analyzer) in &self.analyzers {
             index.tokenizers().register(name, analyzer.clone());
         }
+        let fallback = self
+            .analyzers
+            .get(GENERIC)
+            .cloned()
+            .unwrap_or_else(|| build(None, 64));
+        let multilingual =
+            multilingual::MultilingualTokenizer::new(self.analyzers.clone(), fallback);
+        index
+            .tokenizers()
+            .register(MULTILINGUAL, TextAnalyzer::from(multilingual));
     }
 
     /// A copy of analyzer `name`.

@@ -28,8 +28,8 @@ type Forms = (String, Option<String>);
 thread_local! {
     /// Stemming is the most expensive step of analysis (indexing, query analysis, highlights)
     /// and words repeat (Zipf): each thread remembers the forms of the words it has seen.
-    static STEM_CACHE: RefCell<FxHashMap<Algorithm, FxHashMap<String, Forms>>> =
-        RefCell::new(FxHashMap::default());
+    /// One map per algorithm, indexed by the algorithm's discriminant.
+    static STEM_CACHE: RefCell<Vec<FxHashMap<String, Forms>>> = const { RefCell::new(Vec::new()) };
 }
 
 fn compute_forms(algorithm: Algorithm, word: &str) -> Forms {
@@ -51,7 +51,11 @@ fn with_stemmed_forms<R>(
 ) -> R {
     STEM_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let forms = cache.entry(algorithm).or_default();
+        let slot = algorithm as usize;
+        if cache.len() <= slot {
+            cache.resize_with(slot + 1, FxHashMap::default);
+        }
+        let forms = &mut cache[slot];
         if let Some(known) = forms.get(word) {
             return use_forms(known);
         }
