@@ -503,3 +503,45 @@ fn each_facet_is_counted_with_every_filter_but_its_own() {
         assert_eq!(languages, expected);
     }
 }
+
+#[test]
+fn cli_search_prints_a_table_or_json() {
+    let server = Server::with_seed();
+    let data_dir = server.data_dir().to_path_buf();
+    // The CLI opens the index read-only, so it works while the server runs.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_databank"))
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .args(["search", "huertos escolares", "--country", "ES", "--json"])
+        .output()
+        .expect("run databank search");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let response: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let api = server.search("q=huertos+escolares&country=ES&per_page=10");
+    assert_eq!(response["total"], api["total"]);
+    assert_eq!(ids(&response), ids(&api));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_databank"))
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .args(["search", "huertos escolares", "--country", "ES"])
+        .output()
+        .expect("run databank search");
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        table.contains("result(s) for \"huertos escolares\""),
+        "{table}"
+    );
+    assert!(table.contains("(ES)"), "{table}");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_databank"))
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .args(["search", "x", "--country", "ZZ"])
+        .output()
+        .expect("run databank search");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("ZZ"));
+}
