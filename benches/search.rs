@@ -143,7 +143,7 @@ fn run_corpus(name: &str, documents: Vec<Value>, catalog: &Catalog) {
     }));
 
     let databank = Arc::new(databank);
-    let router = databank::api::router(databank.clone());
+    let router = databank::api::router(databank.clone(), databank::api::ApiConfig::default());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

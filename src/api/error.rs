@@ -4,8 +4,13 @@
 //! |---|---|---|
 //! | `invalid_parameter` | 400 | a parameter does not parse or is out of range (`param` names it) |
 //! | `invalid_body` | 400 | a request body that is not the JSON expected |
+//! | `unauthorized` | 401 | a staff endpoint without `Authorization: Bearer` |
+//! | `forbidden` | 403 | a wrong token, or no token configured (writes disabled) |
 //! | `not_found` | 404 | no such initiative or route |
 //! | `method_not_allowed` | 405 | the route exists, not with that method |
+//! | `payload_too_large` | 413 | a bulk body over the limit (64 MiB by default) |
+//! | `unsupported_media_type` | 415 | a bulk body that is not NDJSON, a JSON array or CSV |
+//! | `invalid_documents` | 422 | a bulk batch with invalid rows under `on_error=abort` (with `rejected`) |
 //! | `index_locked` | 503 | the index is held by another process |
 //! | `internal` | 500 | a bug or an I/O failure (logged) |
 
@@ -33,6 +38,18 @@ pub enum ApiError {
     /// Nothing there.
     #[error("{0}")]
     NotFound(String),
+    /// No credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Wrong credentials, or writes disabled.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A body over the limit.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// A body in a format the endpoint does not take.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     /// Wrong method.
     #[error("method not allowed")]
     MethodNotAllowed,
@@ -60,6 +77,16 @@ impl ApiError {
             }
             ApiError::InvalidBody(_) => (StatusCode::BAD_REQUEST, "invalid_body", None),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", None),
+            ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", None),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", None),
+            ApiError::PayloadTooLarge(_) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", None)
+            }
+            ApiError::UnsupportedMediaType(_) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                None,
+            ),
             ApiError::MethodNotAllowed => {
                 (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", None)
             }

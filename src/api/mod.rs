@@ -6,15 +6,17 @@
 
 pub mod error;
 pub mod params;
+pub mod staff;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use tower_http::trace::TraceLayer;
@@ -22,20 +24,57 @@ use tower_http::trace::TraceLayer;
 use crate::engine::Databank;
 use error::ApiError;
 
+/// Default limit of a bulk body.
+pub const DEFAULT_BULK_LIMIT: usize = 64 * 1024 * 1024;
+
+/// How the API is configured.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// The staff token; `None` disables writes.
+    pub admin_token: Option<String>,
+    /// Largest bulk body, in bytes.
+    pub bulk_limit: usize,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            admin_token: None,
+            bulk_limit: DEFAULT_BULK_LIMIT,
+        }
+    }
+}
+
 /// Shared state of the handlers.
 pub struct AppState {
     /// The engine.
     pub databank: Arc<Databank>,
+    /// The staff token (never logged).
+    pub admin_token: Option<String>,
+    /// Largest bulk body.
+    pub bulk_limit: usize,
 }
 
 type SharedState = Arc<AppState>;
 
 /// The API's routes.
-pub fn router(databank: Arc<Databank>) -> Router {
-    let state = Arc::new(AppState { databank });
+pub fn router(databank: Arc<Databank>, config: ApiConfig) -> Router {
+    let bulk_limit = config.bulk_limit;
+    let state = Arc::new(AppState {
+        databank,
+        admin_token: config.admin_token.filter(|token| !token.trim().is_empty()),
+        bulk_limit,
+    });
     Router::new()
         .route("/v1/search", get(search_get).post(search_post))
-        .route("/v1/initiatives/{id}", get(initiative))
+        .route(
+            "/v1/initiatives/bulk",
+            post(staff::bulk).layer(DefaultBodyLimit::max(bulk_limit)),
+        )
+        .route(
+            "/v1/initiatives/{id}",
+            get(initiative).delete(staff::delete),
+        )
         .route("/v1/facets", get(facets))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -49,9 +88,10 @@ pub fn router(databank: Arc<Databank>) -> Router {
 pub async fn serve(
     listener: tokio::net::TcpListener,
     databank: Arc<Databank>,
+    config: ApiConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(databank).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router(databank, config).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -17,6 +17,15 @@ pub struct ServeArgs {
     /// Start with an empty index instead of loading the seed data on first start.
     #[arg(long, env = "DATABANK_NO_SEED")]
     pub no_seed: bool,
+    /// The staff token for writes (without one, writes answer 403).
+    #[arg(long, env = "DATABANK_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Read the staff token from this file (first line).
+    #[arg(long, env = "DATABANK_ADMIN_TOKEN_FILE")]
+    pub admin_token_file: Option<std::path::PathBuf>,
+    /// Largest bulk body, in bytes.
+    #[arg(long, env = "DATABANK_BULK_LIMIT", default_value_t = crate::api::DEFAULT_BULK_LIMIT)]
+    pub bulk_limit: usize,
 }
 
 /// Runs the server until Ctrl-C or SIGTERM.
@@ -34,6 +43,27 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Error>
         );
     }
     tracing::info!(documents = databank.len(), dir = %index_dir.display(), "index open");
+    let admin_token = match &args.admin_token_file {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|err| format!("--admin-token-file {}: {err}", path.display()))?
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        ),
+        None => args.admin_token.clone(),
+    };
+    if admin_token.as_deref().is_none_or(|token| token.is_empty()) {
+        tracing::warn!(
+            "no admin token configured: writes are disabled (set DATABANK_ADMIN_TOKEN or --admin-token-file)"
+        );
+    }
+    let config = crate::api::ApiConfig {
+        admin_token,
+        bulk_limit: args.bulk_limit,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -43,7 +73,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Error>
         // Tests and scripts read this line to find the port.
         println!("databank listening on http://{local}");
         tracing::info!(%local, "listening");
-        crate::api::serve(listener, databank, shutdown_signal()).await
+        crate::api::serve(listener, databank, config, shutdown_signal()).await
     })?;
     Ok(())
 }

@@ -8,9 +8,9 @@
 //! fsyncs the segment files and `meta.json`) and reloads the reader before returning, so what a
 //! call acknowledged is durable and visible to the next search, all at once.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Mutex, MutexGuard, RwLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -46,8 +46,22 @@ pub struct LoadSummary {
     pub unchanged: usize,
     /// Rows that failed validation.
     pub rejected: Vec<RowReport>,
+    /// Ids given more than once in the batch (the last one was kept).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub duplicates: Vec<Duplicate>,
     /// Whether anything was committed.
     pub committed: bool,
+}
+
+/// An id given more than once in one batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Duplicate {
+    /// The id.
+    pub id: String,
+    /// Every line that gave it.
+    pub lines: Vec<usize>,
+    /// The line that was kept (the last).
+    pub kept_line: usize,
 }
 
 /// What to do when some rows of a batch are invalid.
@@ -267,7 +281,23 @@ impl Databank {
                 Err(report) => summary.rejected.push(report),
             }
         }
-        // The last occurrence of an id wins.
+        // The last occurrence of an id wins; the report lists the others.
+        let mut lines_by_id: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (line, initiative, _) in &valid {
+            lines_by_id
+                .entry(initiative.id.clone())
+                .or_default()
+                .push(*line);
+        }
+        summary.duplicates = lines_by_id
+            .into_iter()
+            .filter(|(_, lines)| lines.len() > 1)
+            .map(|(id, lines)| Duplicate {
+                kept_line: lines.last().copied().unwrap_or_default(),
+                id,
+                lines,
+            })
+            .collect();
         let mut seen = BTreeSet::new();
         let mut batch: Vec<(Initiative, u64)> = Vec::with_capacity(valid.len());
         for (_, initiative, hash) in valid.into_iter().rev() {
@@ -277,6 +307,12 @@ impl Databank {
         }
         batch.reverse();
         let abort = on_error == OnError::Abort && !summary.rejected.is_empty();
+        // Writes are serialised: the counts below and the commit see the same index.
+        let writer = if dry_run || abort {
+            None
+        } else {
+            Some(self.lock_writer()?)
+        };
         let searcher = self.searcher();
         let mut to_write = Vec::with_capacity(batch.len());
         for (initiative, hash) in batch {
@@ -290,19 +326,22 @@ impl Databank {
             }
             to_write.push((initiative, hash));
         }
-        if dry_run || abort {
+        let Some(writer) = writer else {
             return Ok(summary);
+        };
+        if !to_write.is_empty() {
+            self.write(writer, &to_write)?;
         }
-        if to_write.is_empty() {
-            summary.committed = true;
-            return Ok(summary);
-        }
-        self.write(&to_write)?;
         summary.committed = true;
         Ok(summary)
     }
 
-    fn write(&self, batch: &[(Initiative, u64)]) -> Result<()> {
+    /// Adds a batch and commits it: durable (fsynced) and visible all at once when this returns.
+    fn write(
+        &self,
+        mut writer: MutexGuard<'_, IndexWriter>,
+        batch: &[(Initiative, u64)],
+    ) -> Result<()> {
         // Tokenisation happens here, in parallel; tantivy's threads then build the postings.
         let documents: Vec<TantivyDocument> = batch
             .par_iter()
@@ -316,18 +355,30 @@ impl Databank {
                 )
             })
             .collect();
-        let mut writer = self.lock_writer()?;
         for ((initiative, _), document) in batch.iter().zip(documents) {
             writer.delete_term(Term::from_field_text(self.fields.id, &initiative.id));
-            writer.add_document(document)?;
+            if let Err(err) = writer.add_document(document) {
+                // Nothing of a batch is kept unless all of it is.
+                let _ = writer.rollback();
+                return Err(err.into());
+            }
         }
+        self.commit(&mut writer)?;
+        drop(writer);
+        self.refresh_active_analyzers()
+    }
+
+    /// Commits (tantivy fsyncs the segments and `meta.json`), fsyncs the index directory so
+    /// the new `meta.json` survives a power loss, and makes the commit visible to searches.
+    fn commit(&self, writer: &mut IndexWriter) -> Result<()> {
         if let Err(err) = writer.commit() {
             let _ = writer.rollback();
             return Err(err.into());
         }
+        #[cfg(unix)]
+        std::fs::File::open(&self.directory)?.sync_all()?;
         self.reader.reload()?;
-        drop(writer);
-        self.refresh_active_analyzers()
+        Ok(())
     }
 
     /// Deletes an initiative; false when there was none with that id.
@@ -337,12 +388,11 @@ impl Databank {
             return Ok(false);
         }
         writer.delete_term(Term::from_field_text(self.fields.id, id));
-        writer.commit()?;
-        self.reader.reload()?;
+        self.commit(&mut writer)?;
         Ok(true)
     }
 
-    fn lock_writer(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>> {
+    fn lock_writer(&self) -> Result<MutexGuard<'_, IndexWriter>> {
         self.writer
             .as_ref()
             .ok_or_else(|| Error::Io(std::io::Error::other("the index is open read-only")))?

@@ -14,12 +14,13 @@ pub mod error;
 pub mod facets;
 pub mod highlight;
 pub mod indexer;
+pub mod ingest;
 pub mod query;
 pub mod schema;
 pub mod search;
 pub mod taxonomy;
 
 pub use catalog::Catalog;
-pub use databank::{Databank, LoadSummary, OnError, SubmittedRow};
+pub use databank::{Databank, Duplicate, LoadSummary, OnError, SubmittedRow};
 pub use error::{Error, Result};
 pub use search::{Hit, SearchRequest, SearchResponse, Sort};

@@ -37,7 +37,23 @@ impl Server {
 
     /// A server on an existing data directory.
     pub fn start(dir: tempfile::TempDir, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_databank"))
+        Server::start_with(dir, extra, None)
+    }
+
+    /// A server with an empty index that accepts writes with `token`.
+    pub fn empty_with_token(token: &str) -> Server {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Server::start_with(dir, &["--no-seed"], Some(token))
+    }
+
+    /// A server on `dir` with extra `serve` arguments and an optional admin token.
+    pub fn start_with(dir: tempfile::TempDir, extra: &[&str], token: Option<&str>) -> Server {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_databank"));
+        command.env_remove("DATABANK_ADMIN_TOKEN");
+        if let Some(token) = token {
+            command.env("DATABANK_ADMIN_TOKEN", token);
+        }
+        let mut child = command
             .arg("--data-dir")
             .arg(dir.path())
             .args(["serve", "--addr", "127.0.0.1:0"])
@@ -97,6 +113,38 @@ impl Server {
             .json(body)
             .send()
             .expect("POST");
+        let status = response.status().as_u16();
+        (status, response.json().unwrap_or(Value::Null))
+    }
+
+    /// POST a raw body with a content type and an optional bearer token.
+    pub fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        token: Option<&str>,
+    ) -> (u16, Value) {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().expect("POST");
+        let status = response.status().as_u16();
+        (status, response.json().unwrap_or(Value::Null))
+    }
+
+    /// DELETE a path with an optional bearer token.
+    pub fn delete(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        let mut request = self.client.delete(format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().expect("DELETE");
         let status = response.status().as_u16();
         (status, response.json().unwrap_or(Value::Null))
     }

@@ -1,0 +1,154 @@
+//! The staff API (contract section 3): bulk loading and deletion, behind a bearer token.
+//!
+//! The token comes from `DATABANK_ADMIN_TOKEN` or `--admin-token-file`; it is compared in
+//! constant time and never logged. Without a configured token every write answers 403 saying
+//! how to configure one.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use subtle::ConstantTimeEq;
+
+use super::error::ApiError;
+use super::{blocking, params, SharedState};
+use crate::engine::ingest::{self, Format};
+use crate::engine::OnError;
+
+/// Checks the `Authorization: Bearer` header against the configured token.
+pub fn authorize(state: &SharedState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(expected) = state.admin_token.as_deref() else {
+        return Err(ApiError::Forbidden(
+            "writes are disabled: no admin token is configured; set DATABANK_ADMIN_TOKEN or start with --admin-token-file FILE".into(),
+        ));
+    };
+    let Some(given) = headers.get(header::AUTHORIZATION) else {
+        return Err(ApiError::Unauthorized(
+            "this endpoint needs an Authorization: Bearer <token> header".into(),
+        ));
+    };
+    let given = given.to_str().unwrap_or_default().trim();
+    let token = given
+        .strip_prefix("Bearer ")
+        .or_else(|| given.strip_prefix("bearer "))
+        .map(str::trim)
+        .ok_or_else(|| {
+            ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".into())
+        })?;
+    if bool::from(token.as_bytes().ct_eq(expected.as_bytes())) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("the token is not valid".into()))
+    }
+}
+
+/// `POST /v1/initiatives/bulk`.
+pub async fn bulk(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    authorize(&state, &headers)?;
+    let params = params::from_query_string(query.as_deref().unwrap_or_default());
+    let dry_run = match params
+        .get("dry_run")
+        .and_then(|values| values.last())
+        .map(|value| value.trim())
+    {
+        None | Some("false") | Some("0") | Some("") => false,
+        Some("true") | Some("1") => true,
+        Some(other) => {
+            return Err(ApiError::param(
+                "dry_run",
+                format!("dry_run must be true or false, not {other:?}"),
+            ))
+        }
+    };
+    let on_error = match params
+        .get("on_error")
+        .and_then(|values| values.last())
+        .map(|value| value.trim())
+    {
+        None | Some("") | Some("abort") => OnError::Abort,
+        Some("skip") => OnError::Skip,
+        Some(other) => {
+            return Err(ApiError::param(
+                "on_error",
+                format!("on_error must be abort or skip, not {other:?}"),
+            ))
+        }
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let format = Format::from_content_type(content_type).ok_or_else(|| {
+        ApiError::UnsupportedMediaType(format!(
+            "content type {content_type:?} is not accepted; send application/x-ndjson, application/json (an array) or text/csv"
+        ))
+    })?;
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge(format!(
+                "the body is larger than the limit of {} bytes",
+                state.bulk_limit
+            ))
+        } else {
+            ApiError::InvalidBody(rejection.body_text())
+        }
+    })?;
+    let databank = state.databank.clone();
+    let (summary, encoding) = blocking(move || {
+        let submission =
+            ingest::read(format, &body).map_err(|err| ApiError::InvalidBody(err.to_string()))?;
+        let encoding = submission.encoding;
+        Ok((databank.load(submission.rows, on_error, dry_run)?, encoding))
+    })
+    .await?;
+    let rejected_rows = summary.rejected.len();
+    let mut report =
+        serde_json::to_value(&summary).map_err(|err| ApiError::Internal(err.to_string()))?;
+    report["encoding"] = json!(encoding);
+    report["dry_run"] = json!(dry_run);
+    if rejected_rows > 0 && on_error == OnError::Abort {
+        let message = if dry_run {
+            format!("{rejected_rows} row(s) are invalid; with on_error=abort this batch would write nothing")
+        } else {
+            format!("{rejected_rows} row(s) are invalid; nothing was written (on_error=abort). Fix them, or send on_error=skip to write the valid rows.")
+        };
+        report["error"] = json!({"code": "invalid_documents", "message": message});
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(report)).into_response());
+    }
+    tracing::info!(
+        received = summary.received,
+        created = summary.created,
+        updated = summary.updated,
+        unchanged = summary.unchanged,
+        rejected = rejected_rows,
+        dry_run,
+        "bulk load"
+    );
+    Ok(Json::<Value>(report).into_response())
+}
+
+/// `DELETE /v1/initiatives/{id}`.
+pub async fn delete(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    authorize(&state, &headers)?;
+    let databank = state.databank.clone();
+    let lookup = id.clone();
+    let deleted = blocking(move || Ok(databank.delete(&lookup)?)).await?;
+    if deleted {
+        tracing::info!(%id, "deleted");
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(ApiError::NotFound(format!("no initiative with id {id:?}")))
+    }
+}

@@ -1,0 +1,183 @@
+//! Submission bodies into rows: NDJSON, a JSON array, or CSV exported from a spreadsheet.
+//!
+//! Each format numbers its rows the way staff see them (contract section 6): the NDJSON line, the
+//! array element (1 = first), the spreadsheet row (1 = header, first data row = 2). A row that
+//! cannot be read becomes a rejected row with its line, never an error of the whole batch; only a
+//! JSON array that does not parse as a whole is refused as a body.
+
+pub mod spreadsheet;
+pub mod text;
+
+use serde_json::Value;
+
+use crate::engine::databank::SubmittedRow;
+
+/// The submission formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object per line (`application/x-ndjson`).
+    Ndjson,
+    /// A JSON array of objects (`application/json`).
+    JsonArray,
+    /// A spreadsheet export (`text/csv`).
+    Csv,
+}
+
+impl Format {
+    /// The format of a `Content-Type` (parameters such as `charset` ignored).
+    pub fn from_content_type(content_type: &str) -> Option<Format> {
+        let essence = content_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        match essence.as_str() {
+            "application/x-ndjson"
+            | "application/ndjson"
+            | "application/jsonl"
+            | "application/x-jsonlines" => Some(Format::Ndjson),
+            "application/json" => Some(Format::JsonArray),
+            "text/csv" | "application/csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+
+    /// The format of a file, by its extension (`.ndjson`/`.jsonl`, `.json`, `.csv`).
+    pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "ndjson" | "jsonl" => Some(Format::Ndjson),
+            "json" => Some(Format::JsonArray),
+            "csv" | "tsv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+
+    /// The canonical content type.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Ndjson => "application/x-ndjson",
+            Format::JsonArray => "application/json",
+            Format::Csv => "text/csv",
+        }
+    }
+}
+
+/// A body read into rows.
+#[derive(Debug)]
+pub struct Submission {
+    /// The rows, each with its line.
+    pub rows: Vec<SubmittedRow>,
+    /// The text encoding that was read (`UTF-8`, `UTF-16LE`, `windows-1252`...).
+    pub encoding: &'static str,
+}
+
+/// Why a body could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// A JSON array body that does not parse.
+    #[error("the body is not a JSON array of documents: {0}")]
+    MalformedJson(String),
+    /// A body that is not text in a supported encoding.
+    #[error("{0}")]
+    Encoding(String),
+}
+
+/// Reads a body of the given format.
+pub fn read(format: Format, body: &[u8]) -> Result<Submission, IngestError> {
+    match format {
+        Format::Ndjson => Ok(read_ndjson(body)),
+        Format::JsonArray => read_json_array(body),
+        Format::Csv => spreadsheet::read(body),
+    }
+}
+
+fn read_ndjson(body: &[u8]) -> Submission {
+    let body = body.strip_prefix(text::UTF8_BOM).unwrap_or(body);
+    let mut rows = Vec::new();
+    for (index, line) in body.split(|&byte| byte == b'\n').enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let value = match std::str::from_utf8(line) {
+            Err(err) => Err(format!(
+                "the line is not valid UTF-8 (byte {})",
+                err.valid_up_to() + 1
+            )),
+            Ok(text) => serde_json::from_str::<Value>(text)
+                .map_err(|err| format!("the line is not valid JSON: {err}")),
+        };
+        rows.push(SubmittedRow {
+            line: index + 1,
+            value,
+        });
+    }
+    Submission {
+        rows,
+        encoding: "UTF-8",
+    }
+}
+
+fn read_json_array(body: &[u8]) -> Result<Submission, IngestError> {
+    let (text, encoding) = text::decode_json(body)?;
+    let value: Value =
+        serde_json::from_str(&text).map_err(|err| IngestError::MalformedJson(err.to_string()))?;
+    let items = match value {
+        Value::Array(items) => items,
+        object @ Value::Object(_) => vec![object],
+        other => {
+            return Err(IngestError::MalformedJson(format!(
+                "expected an array of objects, found {}",
+                match other {
+                    Value::Null => "null",
+                    Value::Bool(_) => "a boolean",
+                    Value::Number(_) => "a number",
+                    _ => "a string",
+                }
+            )))
+        }
+    };
+    let rows = items
+        .into_iter()
+        .enumerate()
+        .map(|(index, value)| SubmittedRow {
+            line: index + 1,
+            value: Ok(value),
+        })
+        .collect();
+    Ok(Submission { rows, encoding })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ndjson_lines_keep_their_numbers() {
+        let body = b"{\"id\":\"a\"}\r\n\n{bad\n\xff\xfe\n{\"id\":\"b\"}";
+        let submission = read(Format::Ndjson, body).unwrap();
+        let lines: Vec<usize> = submission.rows.iter().map(|row| row.line).collect();
+        assert_eq!(lines, [1, 3, 4, 5]);
+        assert!(submission.rows[1].value.is_err());
+        assert!(submission.rows[2]
+            .value
+            .as_ref()
+            .unwrap_err()
+            .contains("UTF-8"));
+    }
+
+    #[test]
+    fn content_types() {
+        assert_eq!(
+            Format::from_content_type("text/csv; charset=utf-8"),
+            Some(Format::Csv)
+        );
+        assert_eq!(
+            Format::from_content_type("application/x-ndjson"),
+            Some(Format::Ndjson)
+        );
+        assert_eq!(Format::from_content_type("text/plain"), None);
+    }
+}

@@ -1,0 +1,60 @@
+//! Text encodings of submitted bodies: UTF-8 (a BOM is dropped), UTF-16 with a BOM, and — for
+//! spreadsheets, whose "CSV" export is often not UTF-8 — Windows-1252.
+
+use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
+
+use super::IngestError;
+
+/// The UTF-8 byte-order mark.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Decodes a body: BOM-marked UTF-8/UTF-16, plain UTF-8, or (when `legacy` and the bytes are not
+/// UTF-8) Windows-1252. Returns the text and the name of the encoding read.
+pub fn decode(body: &[u8], legacy: bool) -> Result<(String, &'static str), IngestError> {
+    if let Some(rest) = body.strip_prefix(UTF8_BOM) {
+        return utf8(rest);
+    }
+    if body.starts_with(b"\xFF\xFE") || body.starts_with(b"\xFE\xFF") {
+        let encoding = if body.starts_with(b"\xFF\xFE") {
+            UTF_16LE
+        } else {
+            UTF_16BE
+        };
+        let (text, had_errors) = encoding.decode_with_bom_removal(body);
+        if had_errors {
+            return Err(IngestError::Encoding(format!(
+                "the body starts with a {} byte-order mark but is not valid {}",
+                encoding.name(),
+                encoding.name()
+            )));
+        }
+        return Ok((text.into_owned(), encoding.name()));
+    }
+    match std::str::from_utf8(body) {
+        Ok(text) => Ok((text.to_string(), "UTF-8")),
+        Err(_) if legacy => {
+            let (text, _, _) = WINDOWS_1252.decode(body);
+            Ok((text.into_owned(), "windows-1252"))
+        }
+        Err(err) => Err(IngestError::Encoding(format!(
+            "the body is not valid UTF-8 (invalid byte at offset {}); send UTF-8, or UTF-16 with a byte-order mark",
+            err.valid_up_to()
+        ))),
+    }
+}
+
+fn utf8(body: &[u8]) -> Result<(String, &'static str), IngestError> {
+    std::str::from_utf8(body)
+        .map(|text| (text.to_string(), "UTF-8"))
+        .map_err(|err| {
+            IngestError::Encoding(format!(
+                "the body has a UTF-8 byte-order mark but is not valid UTF-8 (offset {})",
+                err.valid_up_to() + 3
+            ))
+        })
+}
+
+/// Decodes a JSON body (no legacy encodings: JSON is UTF-8 by definition).
+pub fn decode_json(body: &[u8]) -> Result<(String, &'static str), IngestError> {
+    decode(body, false)
+}

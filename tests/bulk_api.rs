@@ -1,0 +1,456 @@
+//! Staff bulk loading through the real server: the three formats, validation reports, abort /
+//! skip / dry run, upsert counts, duplicates, deletes, auth, limits.
+
+mod common;
+
+use common::{document, ids, Server};
+use serde_json::{json, Value};
+
+const TOKEN: &str = "s3cret-staff-token";
+
+/// A change that breaks one rule of a valid document.
+type Mutation = Box<dyn Fn(&mut Value)>;
+
+fn ndjson(documents: &[Value]) -> Vec<u8> {
+    documents
+        .iter()
+        .map(|d| format!("{d}\n"))
+        .collect::<String>()
+        .into_bytes()
+}
+
+fn bulk(server: &Server, query: &str, documents: &[Value]) -> (u16, Value) {
+    server.post_raw(
+        &format!("/v1/initiatives/bulk{query}"),
+        "application/x-ndjson",
+        ndjson(documents),
+        Some(TOKEN),
+    )
+}
+
+fn garden(id: &str, title: &str) -> Value {
+    let mut doc = document(
+        id,
+        Some("en"),
+        title,
+        "Pupils grow vegetables in the school garden with their families.",
+    );
+    doc["sdgs"] = json!([4, 15]);
+    doc
+}
+
+#[test]
+fn ndjson_json_and_csv_bodies_are_loaded() {
+    let server = Server::empty_with_token(TOKEN);
+    let (status, report) = bulk(
+        &server,
+        "",
+        &[
+            garden("a", "School garden in Leeds"),
+            garden("b", "Rooftop garden"),
+        ],
+    );
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(
+        (report["received"].as_u64(), report["created"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(report["committed"], true);
+    // Visible to searches as soon as the answer came.
+    assert_eq!(server.search("q=garden")["total"], 2);
+
+    let body = serde_json::to_vec(&json!([garden("c", "Garden of senses")])).unwrap();
+    let (status, report) = server.post_raw(
+        "/v1/initiatives/bulk",
+        "application/json",
+        body,
+        Some(TOKEN),
+    );
+    assert_eq!(
+        (status, report["created"].as_u64()),
+        (200, Some(1)),
+        "{report}"
+    );
+
+    // A spreadsheet export: BOM, `;` delimiter, quoted multi-line cell, multi-values, translation.
+    let csv = "\u{feff}id;title;description;city;country;themes;sdgs;language;title_en\r\n\
+               es-csv-1;Huerto escolar;\"Primera línea;\r\nsegunda línea\";Valencia;es;\"environment;school-community\";4|11;es;School garden\r\n";
+    let (status, report) = server.post_raw(
+        "/v1/initiatives/bulk",
+        "text/csv; charset=utf-8",
+        csv.as_bytes().to_vec(),
+        Some(TOKEN),
+    );
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["created"], 1);
+    assert_eq!(report["encoding"], "UTF-8");
+    let (_, stored) = server.get("/v1/initiatives/es-csv-1");
+    assert_eq!(stored["description"], "Primera línea;\r\nsegunda línea");
+    assert_eq!(stored["themes"], json!(["environment", "school-community"]));
+    assert_eq!(stored["sdgs"], json!([4, 11]));
+    assert_eq!(stored["translations"]["en"]["title"], "School garden");
+    assert_eq!(ids(&server.search("q=huerto&country=ES")), ["es-csv-1"]);
+}
+
+#[test]
+fn windows_1252_csv_is_transcoded_and_reported() {
+    let server = Server::empty_with_token(TOKEN);
+    let mut body = b"id,title,description,city,country,themes\n".to_vec();
+    body.extend_from_slice(
+        b"fr-1,\xc9cole ouverte,L'\xe9cole du quartier ouvre le mercredi.,Lyon,FR,culture\n",
+    );
+    let (status, report) = server.post_raw("/v1/initiatives/bulk", "text/csv", body, Some(TOKEN));
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["encoding"], "windows-1252");
+    let (_, stored) = server.get("/v1/initiatives/fr-1");
+    assert_eq!(stored["title"], "École ouverte");
+}
+
+#[test]
+fn abort_skip_and_dry_run() {
+    let server = Server::empty_with_token(TOKEN);
+    let mut bad = garden("bad", "Broken");
+    bad["sdgs"] = json!([4, 18]);
+    bad["country"] = json!("ZZ");
+    let batch = [
+        garden("ok-1", "First garden"),
+        bad,
+        garden("ok-2", "Second garden"),
+    ];
+
+    let (status, report) = bulk(&server, "", &batch);
+    assert_eq!(status, 422, "{report}");
+    assert_eq!(report["error"]["code"], "invalid_documents");
+    assert_eq!(report["committed"], false);
+    let rejected = report["rejected"].as_array().unwrap();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0]["line"], 2);
+    assert_eq!(rejected[0]["id"], "bad");
+    let fields: Vec<&str> = rejected[0]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"sdgs[2]") && fields.contains(&"country"),
+        "{fields:?}"
+    );
+    assert_eq!(server.search("")["total"], 0, "abort wrote something");
+
+    let (status, report) = bulk(&server, "?dry_run=true&on_error=skip", &batch);
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["created"], 2);
+    assert_eq!(report["committed"], false);
+    assert_eq!(report["rejected"].as_array().unwrap().len(), 1);
+    assert_eq!(server.search("")["total"], 0, "dry run wrote something");
+
+    let (status, report) = bulk(&server, "?on_error=skip", &batch);
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(
+        (report["created"].as_u64(), report["committed"].as_bool()),
+        (Some(2), Some(true))
+    );
+    assert_eq!(server.search("")["total"], 2);
+
+    let (status, report) = bulk(&server, "?on_error=maybe", &batch);
+    assert_eq!(
+        (status, report["error"]["param"].as_str()),
+        (400, Some("on_error"))
+    );
+}
+
+#[test]
+fn upsert_counts_created_updated_unchanged_and_duplicates() {
+    let server = Server::empty_with_token(TOKEN);
+    let (_, report) = bulk(
+        &server,
+        "",
+        &[garden("x", "Garden X"), garden("y", "Garden Y")],
+    );
+    assert_eq!(report["created"], 2);
+    let (_, report) = bulk(
+        &server,
+        "",
+        &[garden("x", "Garden X"), garden("y", "Garden Y")],
+    );
+    assert_eq!(
+        (
+            report["created"].as_u64(),
+            report["updated"].as_u64(),
+            report["unchanged"].as_u64()
+        ),
+        (Some(0), Some(0), Some(2))
+    );
+    let (_, report) = bulk(
+        &server,
+        "",
+        &[garden("x", "Garden X renamed"), garden("y", "Garden Y")],
+    );
+    assert_eq!(
+        (report["updated"].as_u64(), report["unchanged"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        server.get("/v1/initiatives/x").1["title"],
+        "Garden X renamed"
+    );
+    assert_eq!(server.search("")["total"], 2);
+
+    let (status, report) = bulk(
+        &server,
+        "",
+        &[
+            garden("z", "First version"),
+            garden("w", "Other"),
+            garden("z", "Second version"),
+        ],
+    );
+    assert_eq!(status, 200);
+    assert_eq!(report["created"], 2);
+    assert_eq!(
+        report["duplicates"],
+        json!([{"id": "z", "lines": [1, 3], "kept_line": 3}])
+    );
+    assert_eq!(server.get("/v1/initiatives/z").1["title"], "Second version");
+}
+
+#[test]
+fn delete_then_404() {
+    let server = Server::empty_with_token(TOKEN);
+    bulk(
+        &server,
+        "",
+        &[
+            garden("gone", "Garden to delete"),
+            garden("kept", "Garden kept"),
+        ],
+    );
+    let (status, _) = server.delete("/v1/initiatives/gone", Some(TOKEN));
+    assert_eq!(status, 204);
+    let (status, body) = server.delete("/v1/initiatives/gone", Some(TOKEN));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    assert_eq!(server.get("/v1/initiatives/gone").0, 404);
+    assert_eq!(ids(&server.search("q=garden")), ["kept"]);
+    let (status, _) = server.delete("/v1/initiatives/kept", None);
+    assert_eq!(status, 401);
+}
+
+#[test]
+fn auth_cases() {
+    let server = Server::empty_with_token(TOKEN);
+    let body = ndjson(&[garden("a", "Garden")]);
+    let (status, error) = server.post_raw(
+        "/v1/initiatives/bulk",
+        "application/x-ndjson",
+        body.clone(),
+        None,
+    );
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (401, Some("unauthorized"))
+    );
+    let (status, error) = server.post_raw(
+        "/v1/initiatives/bulk",
+        "application/x-ndjson",
+        body.clone(),
+        Some("wrong"),
+    );
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+    assert_eq!(server.search("")["total"], 0);
+
+    // No token configured: writes are refused with how to configure one; search stays public.
+    let open = Server::with_seed();
+    let (status, error) = open.post_raw(
+        "/v1/initiatives/bulk",
+        "application/x-ndjson",
+        body,
+        Some("anything"),
+    );
+    assert_eq!(status, 403);
+    assert!(error["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("DATABANK_ADMIN_TOKEN"));
+    assert_eq!(open.delete("/v1/initiatives/x", Some("anything")).0, 403);
+    assert!(open.search("q=garden")["total"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn bodies_that_cannot_be_read_are_reported_not_500() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(dir, &["--no-seed", "--bulk-limit", "2000"], Some(TOKEN));
+    let (status, error) = server.post_raw(
+        "/v1/initiatives/bulk",
+        "text/plain",
+        b"hello".to_vec(),
+        Some(TOKEN),
+    );
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (415, Some("unsupported_media_type"))
+    );
+    let (status, error) = server.post_raw(
+        "/v1/initiatives/bulk",
+        "application/x-ndjson",
+        vec![b'x'; 5000],
+        Some(TOKEN),
+    );
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (413, Some("payload_too_large"))
+    );
+    let (status, error) = server.post_raw(
+        "/v1/initiatives/bulk",
+        "application/json",
+        b"[{\"id\": ".to_vec(),
+        Some(TOKEN),
+    );
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (400, Some("invalid_body"))
+    );
+    let mut body = ndjson(&[garden("fine", "Garden")]);
+    body.extend_from_slice(b"{\"id\": \"\xff\xfe\"}\nnot json\n");
+    let (status, report) = server.post_raw(
+        "/v1/initiatives/bulk",
+        "application/x-ndjson",
+        body,
+        Some(TOKEN),
+    );
+    assert_eq!(status, 422, "{report}");
+    let lines: Vec<u64> = report["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [2, 3]);
+}
+
+/// Every rule of contract section 1: a valid document with one thing wrong is rejected, and
+/// the report names the field.
+#[test]
+fn each_validation_rule_names_its_field() {
+    let server = Server::empty_with_token(TOKEN);
+    let next_year = time_now_year() + 1;
+    let cases: Vec<(&str, Mutation)> = vec![
+        (
+            "id",
+            Box::new(|d| {
+                d.as_object_mut().unwrap().remove("id");
+            }),
+        ),
+        ("id", Box::new(|d| d["id"] = json!("has space"))),
+        ("id", Box::new(|d| d["id"] = json!("x".repeat(129)))),
+        ("id", Box::new(|d| d["id"] = json!(17))),
+        ("title", Box::new(|d| d["title"] = json!("   "))),
+        ("title", Box::new(|d| d["title"] = json!("t".repeat(501)))),
+        (
+            "summary",
+            Box::new(|d| d["summary"] = json!("s".repeat(2001))),
+        ),
+        (
+            "description",
+            Box::new(|d| {
+                d.as_object_mut().unwrap().remove("description");
+            }),
+        ),
+        (
+            "description",
+            Box::new(|d| d["description"] = json!("d".repeat(100_001))),
+        ),
+        ("language", Box::new(|d| d["language"] = json!("spanish"))),
+        (
+            "translations.xx",
+            Box::new(|d| d["translations"] = json!({"xx": {"title": "t"}})),
+        ),
+        (
+            "translations.fr.title",
+            Box::new(|d| d["translations"] = json!({"fr": {"summary": "no title"}})),
+        ),
+        (
+            "translations.en",
+            Box::new(|d| d["translations"] = json!({"en": {"title": "same language"}})),
+        ),
+        ("city", Box::new(|d| d["city"] = json!(""))),
+        ("city", Box::new(|d| d["city"] = json!("c".repeat(201)))),
+        ("country", Box::new(|d| d["country"] = json!("ZZ"))),
+        ("themes", Box::new(|d| d["themes"] = json!([]))),
+        (
+            "themes[1]",
+            Box::new(|d| d["themes"] = json!(["gardening"])),
+        ),
+        ("sdgs[1]", Box::new(|d| d["sdgs"] = json!([18]))),
+        ("sdgs[2]", Box::new(|d| d["sdgs"] = json!([4, "four"]))),
+        (
+            "target_groups[1]",
+            Box::new(|d| d["target_groups"] = json!(["kids"])),
+        ),
+        (
+            "charter_principles[1]",
+            Box::new(|d| d["charter_principles"] = json!([21])),
+        ),
+        ("start_year", Box::new(|d| d["start_year"] = json!(1899))),
+        (
+            "start_year",
+            Box::new(move |d| d["start_year"] = json!(next_year + 1)),
+        ),
+        ("url", Box::new(|d| d["url"] = json!("ftp://example.org/x"))),
+        ("url", Box::new(|d| d["url"] = json!("not a url"))),
+        (
+            "updated_at",
+            Box::new(|d| d["updated_at"] = json!("yesterday")),
+        ),
+        ("colour", Box::new(|d| d["colour"] = json!("green"))),
+    ];
+    for (field, mutate) in &cases {
+        let mut doc = garden("rule-test", "Rule test");
+        mutate(&mut doc);
+        let (status, report) = bulk(&server, "?dry_run=true", &[doc]);
+        assert_eq!(status, 422, "{field}: {report}");
+        let fields: Vec<&str> = report["rejected"][0]["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert!(
+            fields.contains(field),
+            "expected an error on {field}, got {fields:?}"
+        );
+    }
+    // The unknown theme's message lists the valid codes.
+    let mut doc = garden("t", "T");
+    doc["themes"] = json!(["gardening"]);
+    let (_, report) = bulk(&server, "?dry_run=true", &[doc]);
+    assert!(report["rejected"][0]["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("school-community"));
+    // Boundaries that are fine: 128-char id, this year + 1, lowercase country, duplicate SDGs.
+    let mut doc = garden(&"i".repeat(128), "Boundaries");
+    doc["start_year"] = json!(next_year);
+    doc["country"] = json!("es");
+    doc["sdgs"] = json!([4, 4]);
+    let (status, report) = bulk(&server, "", &[doc]);
+    assert_eq!(status, 200, "{report}");
+    let (_, stored) = server.get(&format!("/v1/initiatives/{}", "i".repeat(128)));
+    assert_eq!(stored["country"], "es", "the document is kept as loaded");
+    let hit = &server.search("q=boundaries")["hits"][0];
+    assert_eq!(hit["country"], "ES");
+}
+
+fn time_now_year() -> i64 {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    1970 + seconds / 31_556_952
+}
