@@ -155,6 +155,16 @@ impl Server {
     }
 }
 
+impl Server {
+    /// SIGKILLs the server and hands back its data directory.
+    pub fn kill(mut self) -> (tempfile::TempDir, bool) {
+        let killed = self.child.kill().is_ok();
+        let _ = self.child.wait();
+        let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().expect("temp dir"));
+        (dir, killed)
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
