@@ -16,6 +16,9 @@ fn main() {
         Command::Serve(args) => cli::serve::run(&cli, args),
         Command::Search(args) => cli::search::run(&cli, args),
         Command::Analyze(args) => cli::analyze::run(&cli, args),
+        Command::Import(args) => cli::transfer::import(&cli, args),
+        Command::Export => cli::transfer::export(&cli),
+        Command::Reindex(args) => cli::transfer::reindex(&cli, args),
     };
     if let Err(error) = result {
         eprintln!("databank: {error}");

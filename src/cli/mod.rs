@@ -4,6 +4,7 @@
 pub mod analyze;
 pub mod search;
 pub mod serve;
+pub mod transfer;
 
 use std::path::PathBuf;
 
@@ -41,6 +42,12 @@ pub enum Command {
     Search(Box<search::SearchArgs>),
     /// Show the tokens a text gives under a language's analyzer (to check stemming).
     Analyze(analyze::AnalyzeArgs),
+    /// Load NDJSON, JSON or CSV files into the data directory (or a running server).
+    Import(transfer::ImportArgs),
+    /// Write every stored initiative to stdout as NDJSON (the import format).
+    Export,
+    /// Rebuild the index from the stored documents (after a schema or analyzer change).
+    Reindex(transfer::ReindexArgs),
 }
 
 impl Cli {

@@ -455,6 +455,24 @@ impl Databank {
         }
     }
 
+    /// Every stored document (as loaded), in index order.
+    pub fn export(&self, mut sink: impl FnMut(Map<String, Value>) -> Result<()>) -> Result<u64> {
+        let searcher = self.searcher();
+        let mut exported = 0;
+        for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+            let alive = segment.alive_bitset();
+            for doc in 0..segment.max_doc() {
+                if alive.is_some_and(|bits| !bits.is_alive(doc)) {
+                    continue;
+                }
+                let address = tantivy::DocAddress::new(ordinal as u32, doc);
+                sink(self.stored_source(&searcher, address)?)?;
+                exported += 1;
+            }
+        }
+        Ok(exported)
+    }
+
     /// Loads the seed data embedded in the binary; returns how many initiatives were written.
     pub fn load_seed(&self) -> Result<usize> {
         let mut rows = Vec::new();

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -40,7 +40,7 @@ pub const KNOWN_FIELDS: [&str; 17] = [
 const TRANSLATION_FIELDS: [&str; 3] = ["title", "summary", "description"];
 
 /// One problem with one field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     /// The field (`sdgs`, `sdgs[1]`, `translations.en.title`).
     pub field: String,
@@ -49,12 +49,12 @@ pub struct FieldError {
 }
 
 /// Every problem of one submitted row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowReport {
     /// 1-based line: NDJSON line, JSON array element, CSV spreadsheet row.
     pub line: usize,
     /// The row's id, when it has a readable one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The problems.
     pub errors: Vec<FieldError>,

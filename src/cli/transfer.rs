@@ -1,0 +1,355 @@
+//! `databank import`, `databank export` and `databank reindex`: documents in and out of a data
+//! directory (or, for import, a running server).
+//!
+//! Import reads NDJSON, JSON arrays and CSV files with the API's validation and report. With
+//! `--on-error abort` (the default) every row of every file is validated first and nothing is
+//! written if any is invalid; rows are then written in batches of [`IMPORT_BATCH`], each
+//! committed atomically. A progress bar shows rows and rows/s on a terminal, plain lines otherwise.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::Value;
+
+use super::Cli;
+use crate::engine::databank::{LoadSummary, SubmittedRow};
+use crate::engine::document::RowReport;
+use crate::engine::ingest::{self, Format};
+use crate::engine::{Databank, OnError};
+
+/// Rows per committed batch.
+pub const IMPORT_BATCH: usize = 2_000;
+
+/// Options of `databank import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files to load (.ndjson/.jsonl, .json, .csv).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Validate and report only.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// abort (nothing is written if any row is invalid) or skip (write the valid rows).
+    #[arg(long, default_value = "abort")]
+    pub on_error: String,
+    /// Load into a running server at this URL instead of the data directory (token from
+    /// DATABANK_ADMIN_TOKEN).
+    #[arg(long)]
+    pub server: Option<String>,
+}
+
+/// Options of `databank reindex`.
+#[derive(Debug, Args)]
+pub struct ReindexArgs {}
+
+type Failure = Box<dyn std::error::Error>;
+
+/// Runs an import; the process fails when any row was rejected.
+pub fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
+    let on_error = match args.on_error.as_str() {
+        "abort" => OnError::Abort,
+        "skip" => OnError::Skip,
+        other => return Err(format!("--on-error must be abort or skip, not {other:?}").into()),
+    };
+    let mut files = Vec::new();
+    for path in &args.files {
+        let format = Format::from_path(path).ok_or_else(|| {
+            format!(
+                "{}: unknown format (use .ndjson, .jsonl, .json or .csv)",
+                path.display()
+            )
+        })?;
+        let bytes = std::fs::read(path).map_err(|err| format!("{}: {err}", path.display()))?;
+        let submission =
+            ingest::read(format, &bytes).map_err(|err| format!("{}: {err}", path.display()))?;
+        eprintln!(
+            "{}: {} row(s), {}",
+            path.display(),
+            submission.rows.len(),
+            submission.encoding
+        );
+        files.push((path.display().to_string(), submission.rows));
+    }
+    let total_rows: usize = files.iter().map(|(_, rows)| rows.len()).sum();
+    let mut sink: Box<dyn FnMut(Vec<SubmittedRow>, bool) -> Result<LoadSummary, Failure>> =
+        match &args.server {
+            Some(url) => Box::new(server_sink(url, on_error)?),
+            None => {
+                let databank = Databank::open(&cli.index_dir(), cli.catalog()?).map_err(|err| match err {
+                crate::engine::Error::Locked(dir) => format!(
+                    "the index in {dir} is in use by a running server; import through it with --server URL"
+                ),
+                other => other.to_string(),
+            })?;
+                Box::new(move |rows, dry_run| Ok(databank.load(rows, on_error, dry_run)?))
+            }
+        };
+    // With abort, validate everything before writing anything.
+    let mut rejected: Vec<(String, RowReport)> = Vec::new();
+    if on_error == OnError::Abort || args.dry_run {
+        for (name, rows) in &files {
+            let summary = sink(rows.clone(), true)?;
+            rejected.extend(
+                summary
+                    .rejected
+                    .into_iter()
+                    .map(|report| (name.clone(), report)),
+            );
+        }
+    }
+    let mut totals = LoadSummary::default();
+    if !args.dry_run && (rejected.is_empty() || on_error == OnError::Skip) {
+        rejected.clear();
+        let progress = Progress::new(total_rows as u64);
+        for (name, rows) in files {
+            for chunk in rows.chunks(IMPORT_BATCH) {
+                let summary = sink(chunk.to_vec(), false)?;
+                progress.advance(chunk.len() as u64, &name);
+                totals.created += summary.created;
+                totals.updated += summary.updated;
+                totals.unchanged += summary.unchanged;
+                rejected.extend(
+                    summary
+                        .rejected
+                        .into_iter()
+                        .map(|report| (name.clone(), report)),
+                );
+            }
+        }
+        progress.finish();
+    }
+    for (name, report) in &rejected {
+        for error in &report.errors {
+            eprintln!(
+                "{name}:{}: {}{}: {}",
+                report.line,
+                report
+                    .id
+                    .as_deref()
+                    .map(|id| format!("{id}: "))
+                    .unwrap_or_default(),
+                if error.field.is_empty() {
+                    "row"
+                } else {
+                    &error.field
+                },
+                error.message
+            );
+        }
+    }
+    let written = !args.dry_run && (rejected.is_empty() || on_error == OnError::Skip);
+    println!(
+        "{total_rows} row(s): {} created, {} updated, {} unchanged, {} rejected{}",
+        totals.created,
+        totals.updated,
+        totals.unchanged,
+        rejected.len(),
+        if written { "" } else { " — nothing written" }
+    );
+    if rejected.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} row(s) rejected", rejected.len()).into())
+    }
+}
+
+/// A sink that posts NDJSON batches to a running server.
+fn server_sink(
+    url: &str,
+    on_error: OnError,
+) -> Result<impl FnMut(Vec<SubmittedRow>, bool) -> Result<LoadSummary, Failure>, Failure> {
+    let token = std::env::var("DATABANK_ADMIN_TOKEN")
+        .map_err(|_| "set DATABANK_ADMIN_TOKEN to import into a server")?;
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(600))
+        .build()?;
+    let endpoint = format!("{}/v1/initiatives/bulk", url.trim_end_matches('/'));
+    Ok(move |rows: Vec<SubmittedRow>, dry_run: bool| {
+        // Rows that could not be read locally are reported locally; the rest go as NDJSON.
+        let mut unreadable = Vec::new();
+        let mut lines = Vec::new();
+        let mut body = String::new();
+        for row in rows {
+            match row.value {
+                Ok(value) => {
+                    body.push_str(&value.to_string());
+                    body.push('\n');
+                    lines.push(row.line);
+                }
+                Err(message) => unreadable.push(RowReport {
+                    line: row.line,
+                    id: None,
+                    errors: vec![crate::engine::document::FieldError {
+                        field: String::new(),
+                        message,
+                    }],
+                }),
+            }
+        }
+        let response = client
+            .post(&endpoint)
+            .query(&[
+                ("dry_run", if dry_run { "true" } else { "false" }),
+                (
+                    "on_error",
+                    if on_error == OnError::Skip {
+                        "skip"
+                    } else {
+                        "abort"
+                    },
+                ),
+            ])
+            .bearer_auth(&token)
+            .header("content-type", "application/x-ndjson")
+            .body(body)
+            .send()?;
+        let status = response.status();
+        let report: Value = response.json()?;
+        if !(status.is_success() || status.as_u16() == 422) {
+            return Err(format!("{endpoint}: {status}: {}", report["error"]["message"]).into());
+        }
+        let mut summary: LoadSummary = LoadSummary {
+            received: report["received"].as_u64().unwrap_or_default() as usize,
+            created: report["created"].as_u64().unwrap_or_default() as usize,
+            updated: report["updated"].as_u64().unwrap_or_default() as usize,
+            unchanged: report["unchanged"].as_u64().unwrap_or_default() as usize,
+            committed: report["committed"].as_bool().unwrap_or_default(),
+            ..LoadSummary::default()
+        };
+        // The server numbers the lines of what it received: map them back to the file's.
+        for mut rejected in
+            serde_json::from_value::<Vec<RowReport>>(report["rejected"].clone()).unwrap_or_default()
+        {
+            rejected.line = lines
+                .get(rejected.line.saturating_sub(1))
+                .copied()
+                .unwrap_or(rejected.line);
+            summary.rejected.push(rejected);
+        }
+        summary.rejected.extend(unreadable);
+        Ok(summary)
+    })
+}
+
+/// A progress bar on a terminal, plain lines elsewhere.
+struct Progress {
+    bar: Option<ProgressBar>,
+    total: u64,
+    done: std::cell::Cell<u64>,
+    started: Instant,
+}
+
+impl Progress {
+    fn new(total: u64) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(total);
+            if let Ok(style) =
+                ProgressStyle::with_template("{bar:40} {pos}/{len} rows  {per_sec}  {msg}")
+            {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress {
+            bar,
+            total,
+            done: std::cell::Cell::new(0),
+            started: Instant::now(),
+        }
+    }
+
+    fn advance(&self, rows: u64, file: &str) {
+        self.done.set(self.done.get() + rows);
+        match &self.bar {
+            Some(bar) => {
+                bar.set_message(file.to_string());
+                bar.inc(rows);
+            }
+            None => {
+                let seconds = self.started.elapsed().as_secs_f64().max(1e-9);
+                eprintln!(
+                    "{file}: {}/{} rows written ({:.0} rows/s)",
+                    self.done.get(),
+                    self.total,
+                    self.done.get() as f64 / seconds
+                );
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish();
+        }
+    }
+}
+
+/// Writes every stored document as NDJSON to stdout (the import format).
+pub fn export(cli: &Cli) -> Result<(), Failure> {
+    let databank = Databank::open_read_only(&cli.index_dir(), cli.catalog()?)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let count = databank.export(|document| {
+        serde_json::to_writer(&mut out, &Value::Object(document))
+            .map_err(|err| crate::engine::Error::Stored(err.to_string()))?;
+        out.write_all(b"\n")?;
+        Ok(())
+    })?;
+    out.flush()?;
+    eprintln!("exported {count} initiative(s)");
+    Ok(())
+}
+
+/// Rebuilds the index from the stored documents into a new directory, then swaps it in.
+pub fn reindex(cli: &Cli, _args: &ReindexArgs) -> Result<(), Failure> {
+    let index_dir = cli.index_dir();
+    let catalog = cli.catalog()?;
+    // Holding the old index's writer lock keeps servers and imports out during the rebuild.
+    let old = Databank::open(&index_dir, catalog.clone()).map_err(|err| match err {
+        crate::engine::Error::Locked(dir) => {
+            format!("the index in {dir} is in use by a running server; stop it first")
+        }
+        other => other.to_string(),
+    })?;
+    let fresh_dir = cli.data_dir.join("index.reindex");
+    if fresh_dir.exists() {
+        std::fs::remove_dir_all(&fresh_dir)?;
+    }
+    let fresh = Databank::open(&fresh_dir, catalog)?;
+    let mut rows = Vec::new();
+    let started = Instant::now();
+    let count = old.export(|document| {
+        rows.push(SubmittedRow {
+            line: rows.len() + 1,
+            value: Ok(Value::Object(document)),
+        });
+        Ok(())
+    })?;
+    let mut rejected = 0;
+    for chunk in rows.chunks(10_000) {
+        rejected += fresh
+            .load(chunk.to_vec(), OnError::Skip, false)?
+            .rejected
+            .len();
+    }
+    if rejected > 0 {
+        return Err(format!("{rejected} stored document(s) no longer validate; the old index is kept, the new one is in {}", fresh_dir.display()).into());
+    }
+    drop(fresh);
+    drop(old);
+    let retired = cli.data_dir.join("index.old");
+    if retired.exists() {
+        std::fs::remove_dir_all(&retired)?;
+    }
+    std::fs::rename(&index_dir, &retired)?;
+    std::fs::rename(&fresh_dir, &index_dir)?;
+    std::fs::remove_dir_all(&retired)?;
+    eprintln!(
+        "reindexed {count} initiative(s) in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

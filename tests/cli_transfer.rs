@@ -1,0 +1,207 @@
+//! `databank import`, `export` and `reindex` on real data directories and a real server.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{document, ids, Server};
+use serde_json::Value;
+
+fn databank(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_databank"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env("DATABANK_LOG", "warn")
+        .output()
+        .expect("run databank")
+}
+
+fn by_id(ndjson: &str) -> BTreeMap<String, Value> {
+    ndjson
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let value: Value = serde_json::from_str(line).unwrap();
+            (value["id"].as_str().unwrap().to_string(), value)
+        })
+        .collect()
+}
+
+#[test]
+fn import_files_into_a_data_directory_then_serve_them() {
+    let files = tempfile::tempdir().unwrap();
+    let ndjson = files.path().join("batch.ndjson");
+    std::fs::write(
+        &ndjson,
+        format!(
+            "{}\n{}\n",
+            document(
+                "imp-1",
+                Some("en"),
+                "Repair café in the library",
+                "Volunteers fix bikes and toasters with residents."
+            ),
+            document(
+                "imp-2",
+                Some("fr"),
+                "Café réparation à la médiathèque",
+                "Des bénévoles réparent vélos et grille-pain."
+            ),
+        ),
+    )
+    .unwrap();
+    let csv = files.path().join("sheet.csv");
+    std::fs::write(&csv, "id;title;description;city;country;themes\nimp-3;Bibliothèque de graines;Échange de semences entre voisins.;Lyon;FR;environment\n").unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let output = databank(
+        data.path(),
+        &["import", ndjson.to_str().unwrap(), csv.to_str().unwrap()],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("3 created"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("rows written"),
+        "plain progress lines off a terminal: {stderr}"
+    );
+
+    let server = Server::start(data, &["--no-seed"]);
+    assert_eq!(server.search("facets=")["total"], 3);
+    assert_eq!(ids(&server.search("q=graines")), ["imp-3"]);
+}
+
+#[test]
+fn import_with_a_bad_row_writes_nothing_and_fails() {
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("bad.ndjson");
+    let mut bad = document("bad-1", Some("en"), "Bad", "Bad row");
+    bad["sdgs"] = serde_json::json!([19]);
+    std::fs::write(
+        &path,
+        format!(
+            "{}\n{}\n",
+            document("good-1", Some("en"), "Good", "Good row"),
+            bad
+        ),
+    )
+    .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let output = databank(data.path(), &["import", path.to_str().unwrap()]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("bad.ndjson:2: bad-1: sdgs[1]: 19 is not an SDG"),
+        "{stderr}"
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("nothing written"));
+    let server = Server::start(data, &["--no-seed"]);
+    assert_eq!(server.search("facets=")["total"], 0);
+
+    // --on-error skip writes the good row and still fails the command.
+    let data = tempfile::tempdir().unwrap();
+    let output = databank(
+        data.path(),
+        &["import", "--on-error", "skip", path.to_str().unwrap()],
+    );
+    assert!(!output.status.success());
+    let server = Server::start(data, &["--no-seed"]);
+    assert_eq!(ids(&server.search("facets=")), ["good-1"]);
+}
+
+#[test]
+fn import_into_a_running_server() {
+    let server = Server::empty_with_token("import-token");
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("remote.ndjson");
+    std::fs::write(
+        &path,
+        format!(
+            "{}\n",
+            document(
+                "remote-1",
+                Some("en"),
+                "Walking bus to school",
+                "Parents walk children to school."
+            )
+        ),
+    )
+    .unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_databank"))
+        .arg("--data-dir")
+        .arg(other.path())
+        .args(["import", "--server", &server.base, path.to_str().unwrap()])
+        .env("DATABANK_ADMIN_TOKEN", "import-token")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(ids(&server.search("q=walking+bus")), ["remote-1"]);
+    // Importing into the server's own data directory directly is refused with a hint.
+    let output = databank(server.data_dir(), &["import", path.to_str().unwrap()]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--server"));
+}
+
+#[test]
+fn export_then_import_round_trips_identical_documents() {
+    let server = Server::with_seed();
+    let output = databank(server.data_dir(), &["export"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let exported = String::from_utf8(output.stdout).unwrap();
+    let first = by_id(&exported);
+    assert_eq!(
+        first.len() as u64,
+        server.search("facets=")["total"].as_u64().unwrap()
+    );
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("all.ndjson");
+    std::fs::write(&path, &exported).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let output = databank(data.path(), &["import", path.to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = databank(data.path(), &["export"]);
+    let second = by_id(&String::from_utf8(output.stdout).unwrap());
+    assert_eq!(first, second);
+}
+
+#[test]
+fn reindex_rebuilds_the_same_databank() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data, &[]);
+    let before = server.search("q=huertos&per_page=50");
+    let (dir, _) = server.kill();
+    let output = databank(dir.path(), &["reindex"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let server = Server::start(dir, &[]);
+    let after = server.search("q=huertos&per_page=50");
+    assert_eq!(before["total"], after["total"]);
+    let mut before_ids = ids(&before);
+    let mut after_ids = ids(&after);
+    before_ids.sort();
+    after_ids.sort();
+    assert_eq!(before_ids, after_ids);
+}
