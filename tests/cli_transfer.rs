@@ -205,3 +205,70 @@ fn reindex_rebuilds_the_same_databank() {
     after_ids.sort();
     assert_eq!(before_ids, after_ids);
 }
+
+#[test]
+fn a_running_server_reindexes_while_searches_go_on() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let server = Arc::new(Server::start_with(dir, &[], Some("reindex-token")));
+    let before = server.search("q=school&per_page=100&facets=country");
+    let stop = Arc::new(AtomicBool::new(false));
+    let searches = {
+        let server = server.clone();
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut answered = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let (status, body) = server.get("/v1/search?q=school&facets=");
+                assert_eq!(status, 200, "{body}");
+                answered += 1;
+            }
+            answered
+        })
+    };
+    let (status, report) = server.post_raw(
+        "/v1/admin/reindex",
+        "application/json",
+        Vec::new(),
+        Some("reindex-token"),
+    );
+    stop.store(true, Ordering::Relaxed);
+    assert_eq!(status, 200, "{report}");
+    assert!(searches.join().unwrap() > 0);
+    assert_eq!(
+        report["reindexed"].as_u64().unwrap() as usize,
+        common::seed_documents().len()
+    );
+    let after = server.search("q=school&per_page=100&facets=country");
+    assert_eq!(before["total"], after["total"]);
+    assert_eq!(before["facets"], after["facets"]);
+    // Writes go to the new index and survive a restart.
+    let body = format!(
+        "{}\n",
+        document(
+            "after-reindex",
+            Some("en"),
+            "Written after the reindex",
+            "A new initiative."
+        )
+    );
+    let (status, _) = server.post_raw(
+        "/v1/initiatives/bulk",
+        "application/x-ndjson",
+        body.into_bytes(),
+        Some("reindex-token"),
+    );
+    assert_eq!(status, 200);
+    let server = Arc::try_unwrap(server).ok().expect("no other owner");
+    let (dir, _) = server.kill();
+    let server = Server::start(dir, &[]);
+    assert_eq!(
+        ids(&server.search("q=written+after+the+reindex")),
+        ["after-reindex"]
+    );
+    assert_eq!(
+        server.search("facets=")["total"].as_u64().unwrap() as usize,
+        common::seed_documents().len() + 1
+    );
+}

@@ -9,7 +9,7 @@ pub mod params;
 pub mod staff;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
@@ -47,21 +47,43 @@ impl Default for ApiConfig {
 
 /// Shared state of the handlers.
 pub struct AppState {
-    /// The engine.
-    pub databank: Arc<Databank>,
+    /// The engine; replaced as a whole when a reindex swaps in a rebuilt index.
+    databank: RwLock<Arc<Databank>>,
+    /// Held by every write (bulk, delete, reindex) for its whole duration, so a write never
+    /// lands in an index that a reindex is replacing.
+    pub(crate) write_gate: tokio::sync::Mutex<()>,
     /// The staff token (never logged).
     pub admin_token: Option<String>,
     /// Largest bulk body.
     pub bulk_limit: usize,
 }
 
-type SharedState = Arc<AppState>;
+pub(crate) type SharedState = Arc<AppState>;
+
+impl AppState {
+    /// The current engine (take it once per request).
+    pub fn databank(&self) -> Arc<Databank> {
+        match self.databank.read() {
+            Ok(databank) => databank.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Puts a new engine in place; requests that hold the old one finish on it.
+    pub(crate) fn replace_databank(&self, databank: Arc<Databank>) {
+        match self.databank.write() {
+            Ok(mut current) => *current = databank,
+            Err(poisoned) => *poisoned.into_inner() = databank,
+        }
+    }
+}
 
 /// The API's routes.
 pub fn router(databank: Arc<Databank>, config: ApiConfig) -> Router {
     let bulk_limit = config.bulk_limit;
     let state = Arc::new(AppState {
-        databank,
+        databank: RwLock::new(databank),
+        write_gate: tokio::sync::Mutex::new(()),
         admin_token: config.admin_token.filter(|token| !token.trim().is_empty()),
         bulk_limit,
     });
@@ -75,6 +97,7 @@ pub fn router(databank: Arc<Databank>, config: ApiConfig) -> Router {
             "/v1/initiatives/{id}",
             get(initiative).delete(staff::delete),
         )
+        .route("/v1/admin/reindex", post(staff::reindex))
         .route("/v1/facets", get(facets))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -121,7 +144,7 @@ async fn search_post(State(state): State<SharedState>, body: Bytes) -> Result<Re
 
 async fn run_search(state: SharedState, params: params::RawParams) -> Result<Response, ApiError> {
     let request = params::search_request(&params)?;
-    let databank = state.databank.clone();
+    let databank = state.databank();
     let response = blocking(move || Ok(databank.search(&request)?)).await?;
     Ok(Json(response).into_response())
 }
@@ -130,7 +153,7 @@ async fn initiative(
     State(state): State<SharedState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let databank = state.databank.clone();
+    let databank = state.databank();
     let document = blocking(move || Ok(databank.get(&id)?)).await?;
     Ok(Json(Value::Object(document)).into_response())
 }
@@ -147,7 +170,7 @@ async fn facets(
             || "en".to_string(),
             |locale| locale.trim().to_ascii_lowercase(),
         );
-    let databank = state.databank.clone();
+    let databank = state.databank();
     let (total, facets) = blocking(move || Ok(databank.facet_totals(&locale)?)).await?;
     Ok(Json(json!({"total": total, "facets": facets})).into_response())
 }
@@ -157,7 +180,7 @@ async fn healthz() -> Json<Value> {
 }
 
 async fn readyz(State(state): State<SharedState>) -> Response {
-    let databank = state.databank.clone();
+    let databank = state.databank();
     let documents = tokio::task::spawn_blocking(move || databank.len()).await;
     match documents {
         Ok(documents) => Json(json!({"status": "ready", "documents": documents})).into_response(),

@@ -16,7 +16,8 @@ use subtle::ConstantTimeEq;
 use super::error::ApiError;
 use super::{blocking, params, SharedState};
 use crate::engine::ingest::{self, Format};
-use crate::engine::OnError;
+use crate::engine::{databank, Databank, OnError};
+use std::sync::Arc;
 
 /// Checks the `Authorization: Bearer` header against the configured token.
 pub fn authorize(state: &SharedState, headers: &HeaderMap) -> Result<(), ApiError> {
@@ -101,7 +102,8 @@ pub async fn bulk(
             ApiError::InvalidBody(rejection.body_text())
         }
     })?;
-    let databank = state.databank.clone();
+    let _writing = state.write_gate.lock().await;
+    let databank = state.databank();
     let (summary, encoding) = blocking(move || {
         let submission =
             ingest::read(format, &body).map_err(|err| ApiError::InvalidBody(err.to_string()))?;
@@ -142,7 +144,8 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     authorize(&state, &headers)?;
-    let databank = state.databank.clone();
+    let _writing = state.write_gate.lock().await;
+    let databank = state.databank();
     let lookup = id.clone();
     let deleted = blocking(move || Ok(databank.delete(&lookup)?)).await?;
     if deleted {
@@ -151,4 +154,44 @@ pub async fn delete(
     } else {
         Err(ApiError::NotFound(format!("no initiative with id {id:?}")))
     }
+}
+
+/// `POST /v1/admin/reindex`: rebuilds the index from the stored documents into a new directory
+/// while searches go on against the old one, then swaps it in. Writes wait meanwhile.
+pub async fn reindex(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    authorize(&state, &headers)?;
+    let _writing = state.write_gate.lock().await;
+    let old = state.databank();
+    let started = std::time::Instant::now();
+    let rebuilt = blocking(move || {
+        let index_dir = old.directory().to_path_buf();
+        let catalog = old.catalog().clone();
+        let count = databank::rebuild(&old, catalog.clone())?;
+        // No write can come (the gate is held): stop the old writer and its merges, then move
+        // the directories. Searches in flight keep reading the old files until they finish.
+        old.close()?;
+        let swapped = databank::swap_in_rebuilt(&index_dir);
+        // Whatever the swap did, open what is now in place so writes work again.
+        databank::finish_interrupted_swap(&index_dir)?;
+        let current = Databank::open(&index_dir, catalog)?;
+        Ok((count, Arc::new(current), swapped.err()))
+    })
+    .await?;
+    let (count, current, swap_error) = rebuilt;
+    state.replace_databank(current);
+    if let Some(error) = swap_error {
+        return Err(ApiError::Engine(error));
+    }
+    tracing::info!(
+        count,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "reindexed"
+    );
+    Ok(
+        Json(json!({"reindexed": count, "took_ms": started.elapsed().as_millis() as u64}))
+            .into_response(),
+    )
 }

@@ -31,6 +31,7 @@ pub struct ServeArgs {
 /// Runs the server until Ctrl-C or SIGTERM.
 pub fn run(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let index_dir = cli.index_dir();
+    crate::engine::databank::finish_interrupted_swap(&index_dir)?;
     let fresh = !index_dir.join("meta.json").exists();
     let databank = Arc::new(Databank::open(&index_dir, cli.catalog()?)?);
     if fresh && !args.no_seed {

@@ -15,7 +15,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::Value;
 
 use super::Cli;
-use crate::engine::databank::{LoadSummary, SubmittedRow};
+use crate::engine::databank::{self, LoadSummary, SubmittedRow};
 use crate::engine::document::RowReport;
 use crate::engine::ingest::{self, Format};
 use crate::engine::{Databank, OnError};
@@ -304,49 +304,22 @@ pub fn export(cli: &Cli) -> Result<(), Failure> {
 }
 
 /// Rebuilds the index from the stored documents into a new directory, then swaps it in.
+/// (A running server does this itself: `POST /v1/admin/reindex`.)
 pub fn reindex(cli: &Cli, _args: &ReindexArgs) -> Result<(), Failure> {
     let index_dir = cli.index_dir();
     let catalog = cli.catalog()?;
     // Holding the old index's writer lock keeps servers and imports out during the rebuild.
     let old = Databank::open(&index_dir, catalog.clone()).map_err(|err| match err {
-        crate::engine::Error::Locked(dir) => {
-            format!("the index in {dir} is in use by a running server; stop it first")
-        }
+        crate::engine::Error::Locked(dir) => format!(
+            "the index in {dir} is in use by a running server; ask it to reindex with POST /v1/admin/reindex"
+        ),
         other => other.to_string(),
     })?;
-    let fresh_dir = cli.data_dir.join("index.reindex");
-    if fresh_dir.exists() {
-        std::fs::remove_dir_all(&fresh_dir)?;
-    }
-    let fresh = Databank::open(&fresh_dir, catalog)?;
-    let mut rows = Vec::new();
     let started = Instant::now();
-    let count = old.export(|document| {
-        rows.push(SubmittedRow {
-            line: rows.len() + 1,
-            value: Ok(Value::Object(document)),
-        });
-        Ok(())
-    })?;
-    let mut rejected = 0;
-    for chunk in rows.chunks(10_000) {
-        rejected += fresh
-            .load(chunk.to_vec(), OnError::Skip, false)?
-            .rejected
-            .len();
-    }
-    if rejected > 0 {
-        return Err(format!("{rejected} stored document(s) no longer validate; the old index is kept, the new one is in {}", fresh_dir.display()).into());
-    }
-    drop(fresh);
+    let count = databank::rebuild(&old, catalog)?;
+    old.close()?;
     drop(old);
-    let retired = cli.data_dir.join("index.old");
-    if retired.exists() {
-        std::fs::remove_dir_all(&retired)?;
-    }
-    std::fs::rename(&index_dir, &retired)?;
-    std::fs::rename(&fresh_dir, &index_dir)?;
-    std::fs::remove_dir_all(&retired)?;
+    databank::swap_in_rebuilt(&index_dir)?;
     eprintln!(
         "reindexed {count} initiative(s) in {:.1} s",
         started.elapsed().as_secs_f64()

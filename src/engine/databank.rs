@@ -33,6 +33,22 @@ use crate::engine::schema::{build_schema, IndexFields};
 /// Memory the index writer may use before it flushes a segment.
 const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
 
+/// The locked writer (present by construction).
+struct WriterGuard<'a>(MutexGuard<'a, Option<IndexWriter>>);
+
+impl std::ops::Deref for WriterGuard<'_> {
+    type Target = IndexWriter;
+    fn deref(&self) -> &IndexWriter {
+        self.0.as_ref().expect("checked when locked")
+    }
+}
+
+impl std::ops::DerefMut for WriterGuard<'_> {
+    fn deref_mut(&mut self) -> &mut IndexWriter {
+        self.0.as_mut().expect("checked when locked")
+    }
+}
+
 /// The outcome of a write.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct LoadSummary {
@@ -90,8 +106,8 @@ pub struct Databank {
     pub(crate) fields: IndexFields,
     index: Index,
     reader: IndexReader,
-    /// The single writer; `None` when opened read-only.
-    writer: Option<Mutex<IndexWriter>>,
+    /// The single writer; `None` when opened read-only or closed.
+    writer: Mutex<Option<IndexWriter>>,
     detector: LanguageDetector,
     /// Analyzers that hold at least one document (queries skip the others).
     active_analyzers: RwLock<Vec<String>>,
@@ -141,7 +157,7 @@ impl Databank {
                 }
                 other => Error::Index(other),
             })?;
-            Some(Mutex::new(writer))
+            Some(writer)
         } else {
             None
         };
@@ -160,7 +176,7 @@ impl Databank {
             fields,
             index,
             reader,
-            writer,
+            writer: Mutex::new(writer),
             detector,
             active_analyzers: RwLock::new(Vec::new()),
             directory: directory.to_path_buf(),
@@ -337,11 +353,7 @@ impl Databank {
     }
 
     /// Adds a batch and commits it: durable (fsynced) and visible all at once when this returns.
-    fn write(
-        &self,
-        mut writer: MutexGuard<'_, IndexWriter>,
-        batch: &[(Initiative, u64)],
-    ) -> Result<()> {
+    fn write(&self, mut writer: WriterGuard<'_>, batch: &[(Initiative, u64)]) -> Result<()> {
         // Tokenisation happens here, in parallel; tantivy's threads then build the postings.
         let documents: Vec<TantivyDocument> = batch
             .par_iter()
@@ -392,12 +404,31 @@ impl Databank {
         Ok(true)
     }
 
-    fn lock_writer(&self) -> Result<MutexGuard<'_, IndexWriter>> {
-        self.writer
-            .as_ref()
-            .ok_or_else(|| Error::Io(std::io::Error::other("the index is open read-only")))?
+    fn lock_writer(&self) -> Result<WriterGuard<'_>> {
+        let guard = self
+            .writer
             .lock()
-            .map_err(|_| Error::Io(std::io::Error::other("index writer poisoned")))
+            .map_err(|_| Error::Io(std::io::Error::other("index writer poisoned")))?;
+        if guard.is_none() {
+            return Err(Error::Io(std::io::Error::other(
+                "the index is open read-only or closed",
+            )));
+        }
+        Ok(WriterGuard(guard))
+    }
+
+    /// Stops writing: waits for background merges and releases the writer lock. Later writes
+    /// fail; searches go on.
+    pub fn close(&self) -> Result<()> {
+        let writer = self
+            .writer
+            .lock()
+            .map_err(|_| Error::Io(std::io::Error::other("index writer poisoned")))?
+            .take();
+        if let Some(writer) = writer {
+            writer.wait_merging_threads()?;
+        }
+        Ok(())
     }
 
     /// Where the live document with this id is (a direct postings lookup, no collector).
@@ -497,6 +528,84 @@ impl Databank {
         }
         Ok(summary.created + summary.updated)
     }
+}
+
+/// Where a rebuilt index is built before it is swapped in, beside `index_dir`.
+pub fn rebuild_dir(index_dir: &Path) -> PathBuf {
+    index_dir.with_extension("reindex")
+}
+
+fn retired_dir(index_dir: &Path) -> PathBuf {
+    index_dir.with_extension("old")
+}
+
+/// Rebuilds every stored document of `old` into a new index in [`rebuild_dir`] (for a schema or
+/// analyzer change). Returns how many were indexed; fails, leaving `old` untouched, when a
+/// stored document no longer validates.
+pub fn rebuild(old: &Databank, catalog: Catalog) -> Result<u64> {
+    let fresh_dir = rebuild_dir(old.directory());
+    if fresh_dir.exists() {
+        std::fs::remove_dir_all(&fresh_dir)?;
+    }
+    let fresh = Databank::open(&fresh_dir, catalog)?;
+    let mut rows = Vec::new();
+    let count = old.export(|document| {
+        rows.push(SubmittedRow {
+            line: rows.len() + 1,
+            value: Ok(Value::Object(document)),
+        });
+        Ok(())
+    })?;
+    let mut rejected = Vec::new();
+    for chunk in rows.chunks(10_000) {
+        rejected.extend(fresh.load(chunk.to_vec(), OnError::Skip, false)?.rejected);
+    }
+    drop(fresh);
+    if !rejected.is_empty() {
+        let _ = std::fs::remove_dir_all(&fresh_dir);
+        return Err(Error::InvalidDocuments(rejected));
+    }
+    Ok(count)
+}
+
+/// Puts the index rebuilt by [`rebuild`] in place of `index_dir` (two renames; see
+/// [`finish_interrupted_swap`] for a crash between them). The old index's files are removed;
+/// processes that still have them open keep reading them until they close them.
+pub fn swap_in_rebuilt(index_dir: &Path) -> Result<()> {
+    let retired = retired_dir(index_dir);
+    if retired.exists() {
+        std::fs::remove_dir_all(&retired)?;
+    }
+    std::fs::rename(index_dir, &retired)?;
+    std::fs::rename(rebuild_dir(index_dir), index_dir)?;
+    if let Some(parent) = index_dir.parent() {
+        #[cfg(unix)]
+        std::fs::File::open(parent)?.sync_all()?;
+    }
+    std::fs::remove_dir_all(&retired)?;
+    Ok(())
+}
+
+/// Repairs what a crash during a swap or a rebuild left: an index that was moved aside but not
+/// replaced is put back; an unfinished rebuild is removed.
+pub fn finish_interrupted_swap(index_dir: &Path) -> Result<()> {
+    let retired = retired_dir(index_dir);
+    let fresh = rebuild_dir(index_dir);
+    if !index_dir.join("meta.json").exists() && fresh.join("meta.json").exists() && retired.exists()
+    {
+        // Crashed between the two renames: the rebuilt index is complete (it was closed).
+        std::fs::rename(&fresh, index_dir)?;
+    }
+    if !index_dir.join("meta.json").exists() && retired.join("meta.json").exists() {
+        std::fs::rename(&retired, index_dir)?;
+    }
+    if retired.exists() {
+        std::fs::remove_dir_all(&retired)?;
+    }
+    if fresh.exists() {
+        std::fs::remove_dir_all(&fresh)?;
+    }
+    Ok(())
 }
 
 /// The fingerprint of a submitted document (an identical re-send has the same one).
