@@ -454,3 +454,75 @@ fn time_now_year() -> i64 {
         .as_secs() as i64;
     1970 + seconds / 31_556_952
 }
+
+#[test]
+fn json_array_elements_and_utf16_csv_rows_are_numbered_as_staff_see_them() {
+    let server = Server::empty_with_token(TOKEN);
+    let mut bad = garden("second", "Second");
+    bad["themes"] = json!(["unknown-theme"]);
+    let body = serde_json::to_vec(&json!([garden("first", "First"), bad])).unwrap();
+    let (status, report) = server.post_raw(
+        "/v1/initiatives/bulk",
+        "application/json",
+        body,
+        Some(TOKEN),
+    );
+    assert_eq!(status, 422);
+    assert_eq!(report["rejected"][0]["line"], 2);
+    assert_eq!(report["rejected"][0]["errors"][0]["field"], "themes[1]");
+
+    // UTF-16 with a BOM (a spreadsheet's "Unicode text"), tab-separated; a bad row on line 3.
+    let text = "id\ttitle\tdescription\tcity\tcountry\tthemes\n\
+                u16-1\tÉducation populaire\tAteliers du soir.\tNantes\tFR\tculture\n\
+                u16-2\tMauvais pays\tTexte.\tNantes\tXX\tculture\n";
+    let mut body = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        body.extend_from_slice(&unit.to_le_bytes());
+    }
+    let (status, report) = server.post_raw(
+        "/v1/initiatives/bulk?on_error=skip",
+        "text/csv",
+        body,
+        Some(TOKEN),
+    );
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["encoding"], "UTF-16LE");
+    assert_eq!(report["created"], 1);
+    assert_eq!(report["rejected"][0]["line"], 3);
+    assert_eq!(report["rejected"][0]["errors"][0]["field"], "country");
+    assert_eq!(
+        server.get("/v1/initiatives/u16-1").1["title"],
+        "Éducation populaire"
+    );
+}
+
+#[test]
+fn the_token_can_come_from_a_file() {
+    let token_file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(token_file.path(), "file-token\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(
+        dir,
+        &[
+            "--no-seed",
+            "--admin-token-file",
+            token_file.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    let body = ndjson(&[garden("f", "From file")]);
+    let (status, _) = server.post_raw(
+        "/v1/initiatives/bulk",
+        "application/x-ndjson",
+        body.clone(),
+        Some("file-token"),
+    );
+    assert_eq!(status, 200);
+    let (status, _) = server.post_raw(
+        "/v1/initiatives/bulk",
+        "application/x-ndjson",
+        body,
+        Some(TOKEN),
+    );
+    assert_eq!(status, 403);
+}
