@@ -122,6 +122,7 @@ fn abort_skip_and_dry_run() {
     assert_eq!(status, 422, "{report}");
     assert_eq!(report["error"]["code"], "invalid_documents");
     assert_eq!(report["committed"], false);
+    assert_eq!(report["created"], 0, "nothing was created");
     let rejected = report["rejected"].as_array().unwrap();
     assert_eq!(rejected.len(), 1);
     assert_eq!(rejected[0]["line"], 2);

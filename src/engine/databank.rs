@@ -343,6 +343,12 @@ impl Databank {
             to_write.push((initiative, hash));
         }
         let Some(writer) = writer else {
+            if abort && !dry_run {
+                // Nothing was written: counts would read as if it had been.
+                summary.created = 0;
+                summary.updated = 0;
+                summary.unchanged = 0;
+            }
             return Ok(summary);
         };
         if !to_write.is_empty() {
