@@ -139,6 +139,13 @@ fn accents_are_optional_in_queries_and_documents() {
     assert_eq!(hits(&server, "ecole"), ["fr-ecole"]);
     assert!(hits(&server, "educacao").contains(&"pt-educacao".to_string()));
     assert_eq!(hits(&server, "educação")[0], "pt-educacao");
+    // Highlights mark the word as written in the text, whatever form the query used.
+    let response = server.search("q=EDUCACION&locale=es");
+    let title = response["hits"][0]["highlights"]["title"].as_str().unwrap();
+    assert_eq!(title, "<mark>Educación</mark> ambiental para todos");
+    let response = server.search("q=%C3%A9coles&locale=fr");
+    let title = response["hits"][0]["highlights"]["title"].as_str().unwrap();
+    assert_eq!(title, "L&#x27;<mark>école</mark> ouverte le mercredi");
 }
 
 #[test]

@@ -76,7 +76,8 @@ impl<'a> Highlighter<'a> {
                         }
                     }
                 });
-                let analyzer = analysis.analyzer(&analyzer)?;
+                let analyzer =
+                    analysis.highlighting_analyzer(&analyzer, terms.keys().map(String::as_str))?;
                 Some(SnippetGenerator::new(
                     terms,
                     analyzer,

@@ -20,9 +20,7 @@ use tantivy::{DocAddress, Searcher, Term};
 use crate::engine::catalog::{FacetConfig, ValueType};
 use crate::engine::databank::Databank;
 use crate::engine::error::{Error, Result};
-use crate::engine::facets::{
-    DisjunctiveCollector, DisjunctiveFruit, FacetCounter, FacetFilter, HitOrder,
-};
+use crate::engine::facets::{DisjunctiveCollector, DisjunctiveFruit, FacetFilter, HitOrder};
 use crate::engine::highlight::Highlighter;
 use crate::engine::query::builder::{Matching, QueryBuilder};
 use crate::engine::query::parser::parse;
@@ -290,7 +288,14 @@ impl Databank {
             .iter()
             .map(|facet| facet.name.clone())
             .collect();
-        let mut tallies = searcher.search(&AllQuery, &FacetCounter::new(names))?;
+        let counter = DisjunctiveCollector {
+            filters: Vec::new(),
+            counted: names,
+            order: HitOrder::I64Desc(UPDATED_AT),
+            offset: 0,
+            limit: 0,
+        };
+        let mut tallies = searcher.search(&AllQuery, &counter)?.tallies;
         let facets = self
             .catalog
             .schema

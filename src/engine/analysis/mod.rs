@@ -9,6 +9,7 @@
 pub mod cjk;
 pub mod detection;
 pub mod folding;
+pub mod initial_filter;
 pub mod multilingual;
 pub mod normalizer;
 
@@ -24,6 +25,34 @@ use normalizer::LanguageNormalizer;
 /// The analyzer of languages without a stemmer.
 pub const GENERIC: &str = "generic";
 
+/// Stemmers that only strip suffixes, so a word keeps its initial (the highlighting
+/// pre-filter relies on it). Others (Arabic, Indonesian, Irish...) highlight without it.
+const SUFFIX_ONLY_STEMMERS: [&str; 23] = [
+    "armenian",
+    "basque",
+    "catalan",
+    "czech",
+    "danish",
+    "english",
+    "esperanto",
+    "estonian",
+    "finnish",
+    "french",
+    "german",
+    "greek",
+    "hungarian",
+    "italian",
+    "lithuanian",
+    "norwegian",
+    "portuguese",
+    "romanian",
+    "russian",
+    "serbian",
+    "spanish",
+    "swedish",
+    "turkish",
+];
+
 /// The tokenizer of the text fields (see [`multilingual`]).
 pub const MULTILINGUAL: &str = "multilingual";
 
@@ -34,6 +63,9 @@ pub struct Analysis {
     language_to_analyzer: BTreeMap<String, String>,
     /// Analyzer name → analyzer (sorted by name; `generic` included).
     analyzers: BTreeMap<String, TextAnalyzer>,
+    /// Analyzer name → its stemmer (`None` for `generic`).
+    stemmers: BTreeMap<String, Option<Algorithm>>,
+    max_token_bytes: usize,
 }
 
 impl Analysis {
@@ -42,7 +74,9 @@ impl Analysis {
         let max_bytes = catalog.schema.analyzers.max_token_bytes;
         let mut language_to_analyzer = BTreeMap::new();
         let mut analyzers = BTreeMap::new();
+        let mut stemmers = BTreeMap::new();
         analyzers.insert(GENERIC.to_string(), build(None, max_bytes));
+        stemmers.insert(GENERIC.to_string(), None);
         for (language, name) in &catalog.schema.analyzers.stemmers {
             // Checked by Catalog::check.
             let Ok(algorithm) = Algorithm::from_name(name) else {
@@ -52,11 +86,14 @@ impl Analysis {
             analyzers
                 .entry(analyzer_name.clone())
                 .or_insert_with(|| build(Some(algorithm), max_bytes));
+            stemmers.insert(analyzer_name.clone(), Some(algorithm));
             language_to_analyzer.insert(language.clone(), analyzer_name);
         }
         Analysis {
             language_to_analyzer,
             analyzers,
+            stemmers,
+            max_token_bytes: max_bytes,
         }
     }
 
@@ -94,6 +131,27 @@ impl Analysis {
     /// A copy of analyzer `name`.
     pub fn analyzer(&self, name: &str) -> Option<TextAnalyzer> {
         self.analyzers.get(name).cloned()
+    }
+
+    /// Analyzer `name` for highlighting `terms`: words that cannot become one of the terms are
+    /// dropped before they are lowercased and stemmed (see [`initial_filter`]).
+    pub fn highlighting_analyzer<'a>(
+        &self,
+        name: &str,
+        terms: impl IntoIterator<Item = &'a str>,
+    ) -> Option<TextAnalyzer> {
+        let stemmer = *self.stemmers.get(name)?;
+        if stemmer.is_some_and(|algorithm| !SUFFIX_ONLY_STEMMERS.contains(&algorithm.name())) {
+            // A stemmer that also strips prefixes may change a word's initial.
+            return self.analyzer(name);
+        }
+        Some(
+            TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(initial_filter::InitialFilter::new(terms))
+                .filter(LowerCaser)
+                .filter(LanguageNormalizer::new(stemmer, self.max_token_bytes))
+                .build(),
+        )
     }
 
     /// The tokens of `text` under analyzer `name` (`generic` if unknown).

@@ -222,6 +222,12 @@ impl<S: TokenStream> TokenStream for LanguageNormalizerStream<'_, S> {
                 position_length: tail.position_length,
                 text: std::mem::take(&mut tail.text),
             };
+            if token.text.is_empty() {
+                // Blanked by a filter upstream (highlighting): passed through as is.
+                token.position += self.shift;
+                self.current = token;
+                return true;
+            }
             if has_cjk(&token.text) {
                 self.push_cjk(&token);
                 if let Some(first) = self.pending.pop_front() {
