@@ -15,7 +15,13 @@ use databank::synthetic::{Generator, Rng};
 use serde_json::Value;
 use tower::ServiceExt;
 
-const BATCH: usize = 10_000;
+/// Documents per committed batch while building (`BENCH_BUILD_BATCH`, default 10000).
+fn build_batch() -> usize {
+    std::env::var("BENCH_BUILD_BATCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000)
+}
 
 fn main() {
     let synthetic_docs: usize = std::env::var("BENCH_DOCS")
@@ -63,13 +69,14 @@ fn run_corpus(name: &str, documents: Vec<Value>, catalog: &Catalog) {
         .sum();
     let queries = queries(&documents);
     let started = Instant::now();
-    let mut rows = Vec::with_capacity(BATCH);
+    let batch = build_batch();
+    let mut rows = Vec::with_capacity(batch);
     for (index, document) in documents.into_iter().enumerate() {
         rows.push(SubmittedRow {
             line: index + 1,
             value: Ok(document),
         });
-        if rows.len() == BATCH {
+        if rows.len() == batch {
             databank
                 .load(std::mem::take(&mut rows), OnError::Abort, false)
                 .expect("load");
@@ -81,7 +88,7 @@ fn run_corpus(name: &str, documents: Vec<Value>, catalog: &Catalog) {
     }
     let build = started.elapsed();
     println!(
-        "\n[{name}] {count} docs (~{} words each): build {:.2} s = {:.0} docs/s (batches of {BATCH}, each committed); index size {:.1} MiB",
+        "\n[{name}] {count} docs (~{} words each): build {:.2} s = {:.0} docs/s (batches of {batch}, each committed); index size {:.1} MiB",
         words / count.max(1),
         build.as_secs_f64(),
         count as f64 / build.as_secs_f64(),
