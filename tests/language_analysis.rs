@@ -95,8 +95,9 @@ fn fixtures() -> Vec<Value> {
     ]
 }
 
+/// The ids a query finds with typo tolerance off (these tests are about analysis alone).
 fn hits(server: &Server, q: &str) -> Vec<String> {
-    ids(&server.search(&format!("q={}&per_page=50", urlencode(q))))
+    ids(&server.search(&format!("q={}&per_page=50&typos=false", urlencode(q))))
 }
 
 fn urlencode(text: &str) -> String {

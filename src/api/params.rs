@@ -148,6 +148,18 @@ pub fn search_request(params: &RawParams) -> Result<SearchRequest, ApiError> {
             }
         };
     }
+    if let Some(typos) = last(params, "typos") {
+        request.typos = match typos {
+            "true" | "1" => true,
+            "false" | "0" => false,
+            other => {
+                return Err(ApiError::param(
+                    "typos",
+                    format!("typos must be true or false, not {other:?}"),
+                ))
+            }
+        };
+    }
     if let Some(values) = params.get("facets") {
         request.facets = Some(
             values

@@ -82,6 +82,7 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<(), Box<dyn std::error::Error
         locale: args.locale.clone(),
         facets: None,
         highlight: args.json,
+        typos: true,
     };
     let response = databank.search(&request)?;
     if args.json {

@@ -43,6 +43,8 @@ pub struct DisjunctiveFruit {
     pub total: usize,
     /// Facet field → value → count, each facet counted with every filter but its own.
     pub tallies: FacetTallies,
+    /// Hits that matched some word only through a typo alternative.
+    pub typo_hits: usize,
 }
 
 /// Collects a page of hits, the total, and disjunctive facet counts in ONE pass over the
@@ -63,6 +65,8 @@ pub struct DisjunctiveCollector {
     pub offset: usize,
     /// Hits to return.
     pub limit: usize,
+    /// Hits scoring below this used a typo (see `query::builder::EXACT_TIER`); counted.
+    pub typo_threshold: Option<f32>,
 }
 
 /// A candidate for the page: sort key, then address (ascending) for stable ties.
@@ -126,6 +130,8 @@ pub struct SegmentDisjunctive {
     capacity: usize,
     heap: std::collections::BinaryHeap<Candidate>,
     total: usize,
+    typo_threshold: Option<f32>,
+    typo_hits: usize,
 }
 
 enum SegmentSort {
@@ -181,25 +187,28 @@ impl Collector for DisjunctiveCollector {
             capacity,
             heap: std::collections::BinaryHeap::with_capacity(capacity + 1),
             total: 0,
+            typo_threshold: self.typo_threshold,
+            typo_hits: 0,
         })
     }
 
     fn requires_scoring(&self) -> bool {
-        self.order == HitOrder::Score
+        self.order == HitOrder::Score || self.typo_threshold.is_some()
     }
 
     fn merge_fruits(
         &self,
-        segment_fruits: Vec<(Vec<Candidate>, usize, FacetTallies)>,
+        segment_fruits: Vec<(Vec<Candidate>, usize, usize, FacetTallies)>,
     ) -> tantivy::Result<DisjunctiveFruit> {
         let mut candidates = Vec::new();
         let mut fruit = DisjunctiveFruit::default();
         for field in &self.counted {
             fruit.tallies.entry(field.clone()).or_default();
         }
-        for (segment_candidates, total, tallies) in segment_fruits {
+        for (segment_candidates, total, typo_hits, tallies) in segment_fruits {
             candidates.extend(segment_candidates);
             fruit.total += total;
+            fruit.typo_hits += typo_hits;
             for (field, counts) in tallies {
                 let merged = fruit.tallies.entry(field).or_default();
                 for (value, count) in counts {
@@ -238,7 +247,7 @@ fn count_values(column: &Option<StrColumn>, counts: &mut [u64], doc: DocId) {
 }
 
 impl SegmentCollector for SegmentDisjunctive {
-    type Fruit = (Vec<Candidate>, usize, FacetTallies);
+    type Fruit = (Vec<Candidate>, usize, usize, FacetTallies);
 
     fn collect(&mut self, doc: DocId, score: Score) {
         // Which filters fail (at most one matters).
@@ -265,6 +274,12 @@ impl SegmentCollector for SegmentDisjunctive {
             }
             None => {
                 self.total += 1;
+                if self
+                    .typo_threshold
+                    .is_some_and(|threshold| score < threshold)
+                {
+                    self.typo_hits += 1;
+                }
                 for (_, column, counts) in &mut self.counted {
                     count_values(column, counts, doc);
                 }
@@ -318,6 +333,6 @@ impl SegmentCollector for SegmentDisjunctive {
             }
             tallies.insert(field, values);
         }
-        (self.heap.into_vec(), self.total, tallies)
+        (self.heap.into_vec(), self.total, self.typo_hits, tallies)
     }
 }

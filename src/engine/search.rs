@@ -22,7 +22,7 @@ use crate::engine::databank::Databank;
 use crate::engine::error::{Error, Result};
 use crate::engine::facets::{DisjunctiveCollector, DisjunctiveFruit, FacetFilter, HitOrder};
 use crate::engine::highlight::Highlighter;
-use crate::engine::query::builder::{Matching, QueryBuilder};
+use crate::engine::query::builder::{Matching, QueryBuilder, TextQuery, EXACT_TIER};
 use crate::engine::query::parser::parse;
 use crate::engine::schema::{START_YEAR, UPDATED_AT};
 
@@ -86,6 +86,8 @@ pub struct SearchRequest {
     /// Whether hits carry highlights (on by default; off saves time for clients that do not
     /// show snippets).
     pub highlight: bool,
+    /// Typo tolerance (on by default).
+    pub typos: bool,
 }
 
 impl Default for SearchRequest {
@@ -101,6 +103,7 @@ impl Default for SearchRequest {
             locale: crate::engine::taxonomy::FALLBACK_LOCALE.to_string(),
             facets: None,
             highlight: true,
+            typos: true,
         }
     }
 }
@@ -176,6 +179,8 @@ pub struct SearchResponse {
     pub sort: Sort,
     /// `all` when every word had to match, `any` when the query fell back to any word.
     pub matching: String,
+    /// Whether some hits matched a word only through a typo alternative.
+    pub typo_corrected: bool,
     /// The hits of the page.
     pub hits: Vec<Hit>,
     /// Facet name → values, most frequent first.
@@ -203,6 +208,7 @@ impl Databank {
             catalog: &self.catalog,
             fields: &self.fields,
             analyzers: &analyzers,
+            typos: request.typos.then_some(&searcher),
         };
         let mut text_query = builder.build(&clauses, Matching::AllWords);
         let sort = match (request.sort, &text_query) {
@@ -214,7 +220,7 @@ impl Databank {
         let mut matching = "all";
         let mut pass = self.collect(
             &searcher,
-            text_query.as_deref(),
+            text_query.as_ref(),
             &plan,
             sort,
             offset,
@@ -224,7 +230,7 @@ impl Databank {
             text_query = builder.build(&clauses, Matching::AnyWord);
             pass = self.collect(
                 &searcher,
-                text_query.as_deref(),
+                text_query.as_ref(),
                 &plan,
                 sort,
                 offset,
@@ -234,7 +240,8 @@ impl Databank {
         }
         let mut tallies = pass.tallies;
         let mut highlighter = text_query
-            .as_deref()
+            .as_ref()
+            .map(|text| &*text.query)
             .filter(|_| request.highlight)
             .map(|query| Highlighter::new(query, &self.catalog, &self.analysis, &self.fields));
         let mut hits = Vec::with_capacity(pass.top.len());
@@ -272,6 +279,7 @@ impl Databank {
             took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
             sort,
             matching: matching.to_string(),
+            typo_corrected: pass.typo_hits > 0,
             hits,
             facets,
         })
@@ -294,6 +302,7 @@ impl Databank {
             order: HitOrder::I64Desc(UPDATED_AT),
             offset: 0,
             limit: 0,
+            typo_threshold: None,
         };
         let mut tallies = searcher.search(&AllQuery, &counter)?.tallies;
         let facets = self
@@ -473,7 +482,7 @@ impl Databank {
     fn collect(
         &self,
         searcher: &Searcher,
-        text: Option<&dyn Query>,
+        text: Option<&TextQuery>,
         plan: &Plan,
         sort: Sort,
         offset: usize,
@@ -496,8 +505,12 @@ impl Databank {
             },
             offset,
             limit,
+            typo_threshold: text
+                .filter(|text| text.typo_words > 0)
+                .map(|text| text.typo_words as f32 * EXACT_TIER),
         };
-        Ok(searcher.search(&*self.candidates(text, plan), &collector)?)
+        let query = self.candidates(text.map(|text| &*text.query), plan);
+        Ok(searcher.search(&*query, &collector)?)
     }
 
     fn facet_values(

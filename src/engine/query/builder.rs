@@ -9,12 +9,14 @@
 use std::collections::BTreeSet;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::Term;
+use tantivy::{Searcher, Term};
 
 use super::parser::Clause;
+use super::typos;
 use crate::engine::analysis::{Analysis, GENERIC};
 use crate::engine::catalog::Catalog;
 use crate::engine::schema::IndexFields;
@@ -29,7 +31,25 @@ pub struct QueryBuilder<'a> {
     pub fields: &'a IndexFields,
     /// The analyzers present in the index (others are skipped: they hold nothing).
     pub analyzers: &'a [String],
+    /// The searcher whose term dictionaries typo alternatives come from; `None`: no typos.
+    pub typos: Option<&'a Searcher>,
 }
+
+/// A built text query.
+pub struct TextQuery {
+    /// The query.
+    pub query: Box<dyn Query>,
+    /// How many words were widened with typo alternatives. A document that matched all of them
+    /// exactly scores at least `typo_words × EXACT_TIER`; below that, a typo was used.
+    pub typo_words: usize,
+}
+
+/// Score added to a word's exact (or stemmed) match when the word also has typo alternatives,
+/// so that exact matches always rank above typo matches.
+pub const EXACT_TIER: f32 = 1_000.0;
+
+/// Weight of typo alternatives relative to exact forms.
+const TYPO_BOOST: f32 = 0.2;
 
 /// Whether every non-stop word must match, or any word may.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,13 +62,17 @@ pub enum Matching {
 
 impl QueryBuilder<'_> {
     /// The query for `clauses`; `None` when they hold nothing searchable (browse everything).
-    pub fn build(&self, clauses: &[Clause], matching: Matching) -> Option<Box<dyn Query>> {
+    pub fn build(&self, clauses: &[Clause], matching: Matching) -> Option<TextQuery> {
         let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut positive = 0;
+        let mut typo_words = 0;
         for clause in clauses {
-            let query = self
-                .clause_query(&clause.text)
-                .unwrap_or_else(|| Box::new(EmptyQuery));
+            let allow_typos = !clause.negated && !clause.phrase;
+            let (query, widened) = self.clause_query(&clause.text, allow_typos);
+            let query = query.unwrap_or_else(|| Box::new(EmptyQuery));
+            if widened {
+                typo_words += 1;
+            }
             let occur = if clause.negated {
                 Occur::MustNot
             } else if clause.phrase {
@@ -69,7 +93,10 @@ impl QueryBuilder<'_> {
         if positive == 0 {
             parts.push((Occur::Must, Box::new(AllQuery)));
         }
-        Some(Box::new(BooleanQuery::new(parts)))
+        Some(TextQuery {
+            query: Box::new(BooleanQuery::new(parts)),
+            typo_words,
+        })
     }
 
     /// How many clauses are required words (for deciding on the any-word fallback).
@@ -86,7 +113,11 @@ impl QueryBuilder<'_> {
 
     /// All the ways a clause can match: its distinct analysed forms (over every analyzer
     /// present) in every text field, plus the plain fields.
-    fn clause_query(&self, text: &str) -> Option<Box<dyn Query>> {
+    ///
+    /// With typos allowed, a long enough word also matches index terms a few edits away from
+    /// its forms; the clause then scores [`EXACT_TIER`] more for an exact match. Returns the
+    /// query and whether typo alternatives were added.
+    fn clause_query(&self, text: &str, allow_typos: bool) -> (Option<Box<dyn Query>>, bool) {
         let mut words: BTreeSet<String> = BTreeSet::new();
         let mut sequences: BTreeSet<Vec<String>> = BTreeSet::new();
         for analyzer in self.analyzers {
@@ -106,10 +137,28 @@ impl QueryBuilder<'_> {
             }
         }
         let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+        let mut typo_alternatives: Vec<Box<dyn Query>> = Vec::new();
+        let edits = match self.typos {
+            Some(_) if allow_typos && sequences.is_empty() => typos::allowed_edits(text),
+            _ => 0,
+        };
         for text_field in &self.catalog.schema.text_fields {
             if let Some(field) = self.fields.text_field(&text_field.name) {
                 if let Some(query) = forms_query(field, &words, &sequences) {
                     alternatives.push(boosted(query, text_field.boost));
+                }
+                if let (Some(searcher), true) = (self.typos, edits > 0) {
+                    let mut near: BTreeSet<String> = BTreeSet::new();
+                    for form in &words {
+                        // Edits are bounded by the word's length and by the form's: a short
+                        // stem with one edit would match far too much.
+                        let form_edits = edits.min(typos::allowed_edits(form));
+                        near.extend(typos::alternatives(searcher, field, form, form_edits));
+                    }
+                    near.retain(|term| !words.contains(term));
+                    if let Some(query) = forms_query(field, &near, &BTreeSet::new()) {
+                        typo_alternatives.push(boosted(query, text_field.boost * TYPO_BOOST));
+                    }
                 }
             }
         }
@@ -136,11 +185,24 @@ impl QueryBuilder<'_> {
                 }
             }
         }
-        match alternatives.len() {
+        let exact: Option<Box<dyn Query>> = match alternatives.len() {
             0 => None,
             1 => alternatives.pop(),
             _ => Some(Box::new(BooleanQuery::union(alternatives))),
+        };
+        if typo_alternatives.is_empty() {
+            return (exact, false);
         }
+        let mut tiers: Vec<Box<dyn Query>> = Vec::new();
+        if let Some(exact) = exact {
+            tiers.push(Box::new(ConstScoreQuery::new(
+                exact.box_clone(),
+                EXACT_TIER,
+            )));
+            tiers.push(exact);
+        }
+        tiers.push(Box::new(BooleanQuery::union(typo_alternatives)));
+        (Some(Box::new(BooleanQuery::union(tiers))), true)
     }
 
     /// The analysed forms of `text`, grouped by position (variants of one word together).

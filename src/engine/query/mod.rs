@@ -6,3 +6,4 @@
 
 pub mod builder;
 pub mod parser;
+pub mod typos;

@@ -61,7 +61,12 @@ pub fn parse(query: &str) -> Vec<Clause> {
                 negate_next = true;
                 continue;
             }
-            _ => push(&mut clauses, word, false, negated || minus),
+            // Elisions are separate words: `d'infants` is `d` + `infants`.
+            _ => {
+                for part in word.split(['\'', '’']) {
+                    push(&mut clauses, part.to_string(), false, negated || minus);
+                }
+            }
         }
     }
     // A query of exclusions only still excludes; nothing to do here.
@@ -120,5 +125,6 @@ mod tests {
         assert!(parse("***").is_empty());
         assert_eq!(parse("(huertos)"), vec![word("huertos")]);
         assert_eq!(parse("- -"), vec![]);
+        assert_eq!(parse("d'infants"), vec![word("d"), word("infants")]);
     }
 }
