@@ -97,6 +97,7 @@ pub fn router(databank: Arc<Databank>, config: ApiConfig) -> Router {
             "/v1/initiatives/{id}",
             get(initiative).delete(staff::delete),
         )
+        .route("/v1/initiatives/{id}/similar", get(similar))
         .route("/v1/admin/reindex", post(staff::reindex))
         .route("/v1/facets", get(facets))
         .route("/healthz", get(healthz))
@@ -173,6 +174,25 @@ async fn facets(
     let databank = state.databank();
     let (total, facets) = blocking(move || Ok(databank.facet_totals(&locale)?)).await?;
     Ok(Json(json!({"total": total, "facets": facets})).into_response())
+}
+
+async fn similar(
+    State(state): State<SharedState>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = params::from_query_string(query.as_deref().unwrap_or_default());
+    let per_page = params::number::<usize>(&params, "per_page")?.unwrap_or(10);
+    let locale = params
+        .get("locale")
+        .and_then(|values| values.last())
+        .map_or_else(
+            || "en".to_string(),
+            |locale| locale.trim().to_ascii_lowercase(),
+        );
+    let databank = state.databank();
+    let hits = blocking(move || Ok(databank.similar(&id, per_page, &locale)?)).await?;
+    Ok(Json(json!({ "hits": hits })).into_response())
 }
 
 async fn healthz() -> Json<Value> {

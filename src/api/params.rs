@@ -89,7 +89,8 @@ fn last<'a>(params: &'a RawParams, name: &str) -> Option<&'a str> {
         .filter(|value| !value.is_empty())
 }
 
-fn number<T: std::str::FromStr>(params: &RawParams, name: &str) -> Result<Option<T>, ApiError> {
+/// A whole-number parameter (last value wins).
+pub fn number<T: std::str::FromStr>(params: &RawParams, name: &str) -> Result<Option<T>, ApiError> {
     match last(params, name) {
         None => Ok(None),
         Some(text) => text.parse().map(Some).map_err(|_| {

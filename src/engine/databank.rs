@@ -438,7 +438,11 @@ impl Databank {
     }
 
     /// Where the live document with this id is (a direct postings lookup, no collector).
-    fn doc_address(&self, searcher: &Searcher, id: &str) -> Result<Option<tantivy::DocAddress>> {
+    pub(crate) fn doc_address(
+        &self,
+        searcher: &Searcher,
+        id: &str,
+    ) -> Result<Option<tantivy::DocAddress>> {
         let term = Term::from_field_text(self.fields.id, id);
         for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
             let inverted = segment.inverted_index(self.fields.id)?;

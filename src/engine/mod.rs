@@ -18,6 +18,7 @@ pub mod ingest;
 pub mod query;
 pub mod schema;
 pub mod search;
+pub mod similar;
 pub mod taxonomy;
 
 pub use catalog::Catalog;

@@ -545,7 +545,7 @@ impl Databank {
             .collect()
     }
 
-    fn hit(
+    pub(crate) fn hit(
         &self,
         searcher: &Searcher,
         address: DocAddress,
@@ -613,7 +613,7 @@ impl Databank {
     }
 }
 
-fn check_locale(databank: &Databank, locale: &str) -> Result<()> {
+pub(crate) fn check_locale(databank: &Databank, locale: &str) -> Result<()> {
     if databank.catalog.languages().contains(locale) {
         Ok(())
     } else {

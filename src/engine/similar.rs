@@ -1,0 +1,115 @@
+//! "More like this": initiatives related to one initiative, in any language.
+//!
+//! The initiative's own texts (every language version, each marked with its analyzer) feed a
+//! more-like-this query over the text fields; shared themes and SDGs add to the score. The
+//! initiative itself is excluded — and its translations are part of it, so they never appear.
+//! Cognate forms shared across languages (`educ`, `particip`) carry matches across languages.
+
+use serde_json::Value;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, OwnedValue};
+use tantivy::Term;
+
+use crate::engine::analysis::multilingual::marked;
+use crate::engine::databank::Databank;
+use crate::engine::error::{Error, Result};
+use crate::engine::search::{check_locale, Hit, MAX_PER_PAGE};
+
+/// How much a shared theme adds, relative to text similarity.
+const THEME_BOOST: f32 = 2.0;
+/// How much a shared SDG adds.
+const SDG_BOOST: f32 = 1.0;
+
+impl Databank {
+    /// Up to `per_page` initiatives related to `id`, best first, shown in `locale`.
+    pub fn similar(&self, id: &str, per_page: usize, locale: &str) -> Result<Vec<Hit>> {
+        if per_page == 0 || per_page > MAX_PER_PAGE {
+            return Err(Error::param(
+                "per_page",
+                format!("per_page must be 1-{MAX_PER_PAGE}"),
+            ));
+        }
+        check_locale(self, locale)?;
+        let searcher = self.searcher();
+        let address = self
+            .doc_address(&searcher, id)?
+            .ok_or_else(|| Error::NotFound(id.to_string()))?;
+        let source = self.stored_source(&searcher, address)?;
+        let text = |map: &serde_json::Map<String, Value>, key: &str| {
+            map.get(key).and_then(Value::as_str).map(str::to_string)
+        };
+        let mut versions = vec![(
+            text(&source, "language").unwrap_or_default(),
+            source.clone(),
+        )];
+        if let Some(translations) = source.get("translations").and_then(Value::as_object) {
+            for (language, texts) in translations {
+                if let Some(texts) = texts.as_object() {
+                    versions.push((language.to_ascii_lowercase(), texts.clone()));
+                }
+            }
+        }
+        let mut doc_fields = Vec::new();
+        for text_field in &self.catalog.schema.text_fields {
+            let Some(field) = self.fields.text_field(&text_field.name) else {
+                continue;
+            };
+            let values: Vec<OwnedValue> = versions
+                .iter()
+                .filter_map(|(language, texts)| {
+                    let analyzer = self.analysis.analyzer_for(language);
+                    text(texts, &text_field.name)
+                        .map(|value| OwnedValue::Str(marked(analyzer, &value)))
+                })
+                .collect();
+            if !values.is_empty() {
+                doc_fields.push((field, values));
+            }
+        }
+        let more_like_this = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(1)
+            .with_max_doc_frequency((searcher.num_docs() / 2).max(2))
+            .with_min_term_frequency(1)
+            .with_max_query_terms(40)
+            .with_min_word_length(3)
+            .with_stop_words(self.catalog.stopwords.iter().cloned().collect())
+            .with_document_fields(doc_fields);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Should, Box::new(more_like_this))];
+        for (facet, values, boost) in [
+            ("theme", source.get("themes"), THEME_BOOST),
+            ("sdg", source.get("sdgs"), SDG_BOOST),
+        ] {
+            let Some(&field) = self.fields.facets.get(facet) else {
+                continue;
+            };
+            for value in values.and_then(Value::as_array).into_iter().flatten() {
+                let value = match value {
+                    Value::String(text) => text.trim().to_string(),
+                    other => other.to_string(),
+                };
+                let term = TermQuery::new(
+                    Term::from_field_text(field, &value),
+                    IndexRecordOption::Basic,
+                );
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(term), boost)),
+                ));
+            }
+        }
+        clauses.push((
+            Occur::MustNot,
+            Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.id, id),
+                IndexRecordOption::Basic,
+            )),
+        ));
+        let query = BooleanQuery::new(clauses);
+        let top = searcher.search(&query, &TopDocs::with_limit(per_page).order_by_score())?;
+        top.into_iter()
+            .map(|(score, address)| self.hit(&searcher, address, score, locale, None))
+            .collect()
+    }
+}
