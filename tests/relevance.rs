@@ -24,7 +24,7 @@ struct Scores {
 }
 
 fn score(ranked: &[String], judgments: &BTreeMap<String, u64>) -> Scores {
-    let gain = |grade: u64| (2f64.powi(grade as i32) - 1.0);
+    let gain = |grade: u64| 2f64.powi(grade as i32) - 1.0;
     let dcg: f64 = ranked
         .iter()
         .take(10)
