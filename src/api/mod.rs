@@ -100,6 +100,7 @@ pub fn router(databank: Arc<Databank>, config: ApiConfig) -> Router {
         .route("/v1/initiatives/{id}/similar", get(similar))
         .route("/v1/admin/reindex", post(staff::reindex))
         .route("/v1/facets", get(facets))
+        .route("/v1/suggest", get(suggest))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(not_found)
@@ -193,6 +194,21 @@ async fn similar(
     let databank = state.databank();
     let hits = blocking(move || Ok(databank.similar(&id, per_page, &locale)?)).await?;
     Ok(Json(json!({ "hits": hits })).into_response())
+}
+
+async fn suggest(
+    State(state): State<SharedState>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = params::from_query_string(query.as_deref().unwrap_or_default());
+    let q = params
+        .get("q")
+        .and_then(|values| values.last())
+        .cloned()
+        .unwrap_or_default();
+    let databank = state.databank();
+    let suggestions = blocking(move || Ok(databank.suggest(&q)?)).await?;
+    Ok(Json(json!({ "suggestions": suggestions })).into_response())
 }
 
 async fn healthz() -> Json<Value> {

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -109,6 +109,8 @@ pub struct Databank {
     /// The single writer; `None` when opened read-only or closed.
     writer: Mutex<Option<IndexWriter>>,
     detector: LanguageDetector,
+    /// The suggester of the last index generation it was built for.
+    pub(crate) suggest_cache: Mutex<Option<(u64, Arc<crate::engine::suggest::SuggestIndex>)>>,
     /// Analyzers that hold at least one document (queries skip the others).
     active_analyzers: RwLock<Vec<String>>,
     directory: PathBuf,
@@ -178,6 +180,7 @@ impl Databank {
             reader,
             writer: Mutex::new(writer),
             detector,
+            suggest_cache: Mutex::new(None),
             active_analyzers: RwLock::new(Vec::new()),
             directory: directory.to_path_buf(),
         };
@@ -494,6 +497,12 @@ impl Databank {
             Ok(Value::Object(map)) => Ok(map),
             _ => Err(Error::Stored("source is not a JSON object".into())),
         }
+    }
+
+    /// Thesaurus terms with how many initiatives they match (none yet: the thesaurus arrives with
+    /// cross-language search).
+    pub(crate) fn concept_counts(&self, _searcher: &Searcher) -> Vec<(String, u64)> {
+        Vec::new()
     }
 
     /// Every stored document (as loaded), in index order.

@@ -40,6 +40,7 @@ pub fn to_document(
     );
     let mut analyzers = BTreeSet::new();
     for (language, title, summary, description) in initiative.versions() {
+        doc.add_text(fields.suggest_title, title.trim());
         let analyzer = analysis.analyzer_for(language);
         analyzers.insert(analyzer);
         for (name, text) in [
@@ -76,6 +77,7 @@ pub fn to_document(
     if let Some(year) = initiative.start_year {
         doc.add_u64(fields.start_year, year);
     }
+    doc.add_text(fields.suggest_city, initiative.city.trim());
     doc.add_i64(fields.updated_at, initiative.updated_at);
     doc.add_u64(fields.submitted_hash, submitted_hash);
     doc

@@ -19,6 +19,7 @@ pub mod query;
 pub mod schema;
 pub mod search;
 pub mod similar;
+pub mod suggest;
 pub mod taxonomy;
 
 pub use catalog::Catalog;

@@ -12,6 +12,8 @@
 //! * `start_year`, `updated_at` — fast numbers for ranges and sorting.
 //! * `analyzer` — which analyzers a document uses, so a query runs only against those present.
 //! * `submitted_hash` — hash of the submitted document, to tell an identical re-send.
+//! * `suggest_title`, `suggest_city` — titles (every language) and city as fast keywords, read
+//!   by the suggester.
 
 use std::collections::BTreeMap;
 
@@ -45,7 +47,16 @@ pub struct IndexFields {
     pub analyzer: Field,
     /// Hash of the submitted document.
     pub submitted_hash: Field,
+    /// Titles of every language version (fast keyword, for suggestions).
+    pub suggest_title: Field,
+    /// The city (fast keyword, for suggestions).
+    pub suggest_city: Field,
 }
+
+/// Fast-field names of the suggester's sources.
+pub const SUGGEST_TITLE: &str = "suggest_title";
+/// See [`SUGGEST_TITLE`].
+pub const SUGGEST_CITY: &str = "suggest_city";
 
 /// Field names of the numbers and keywords (also used as fast-field names).
 pub const START_YEAR: &str = "start_year";
@@ -70,6 +81,8 @@ pub fn build_schema(catalog: &Catalog) -> Schema {
     builder.add_i64_field(UPDATED_AT, FAST);
     builder.add_text_field("analyzer", STRING);
     builder.add_u64_field("submitted_hash", FAST);
+    builder.add_text_field(SUGGEST_TITLE, TextOptions::default().set_fast("raw"));
+    builder.add_text_field(SUGGEST_CITY, TextOptions::default().set_fast("raw"));
     builder.build()
 }
 
@@ -113,6 +126,8 @@ impl IndexFields {
             updated_at: field(UPDATED_AT)?,
             analyzer: field("analyzer")?,
             submitted_hash: field("submitted_hash")?,
+            suggest_title: field(SUGGEST_TITLE)?,
+            suggest_city: field(SUGGEST_CITY)?,
         })
     }
 

@@ -1,0 +1,176 @@
+//! Suggestions as you type: completions from titles (every language), cities and thesaurus
+//! concepts, ranked by how many initiatives they lead to.
+//!
+//! The suggester is built from fast fields (`suggest_title`, `suggest_city`), counting live
+//! documents per value, once per index generation (lazily, on the first suggestion after a
+//! commit). A query matches an entry when every query word starts a word of the entry (the last
+//! one may be a prefix), accents and case aside.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use serde::Serialize;
+use tantivy::Searcher;
+
+use crate::engine::analysis::folding::fold_accents;
+use crate::engine::databank::Databank;
+use crate::engine::error::{Error, Result};
+use crate::engine::schema::{SUGGEST_CITY, SUGGEST_TITLE};
+
+/// Most suggestions returned.
+pub const MAX_SUGGESTIONS: usize = 10;
+
+/// One completion.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Suggestion {
+    /// The text to complete to.
+    pub text: String,
+    /// `title`, `city` or `concept`.
+    pub kind: &'static str,
+    /// Initiatives it leads to.
+    pub count: u64,
+}
+
+/// The suggestion entries of one index generation.
+pub struct SuggestIndex {
+    entries: Vec<(Suggestion, String)>,
+    /// Folded word → entries whose text has it.
+    words: BTreeMap<String, Vec<u32>>,
+}
+
+fn fold(text: &str) -> String {
+    fold_accents(&text.to_lowercase())
+}
+
+fn words(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+}
+
+impl SuggestIndex {
+    /// Builds the entries from the fast fields of `searcher`, plus concept terms.
+    pub fn build(searcher: &Searcher, concepts: &[(String, u64)]) -> Result<Self> {
+        let mut counts: HashMap<(String, &'static str), u64> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let alive = segment.alive_bitset();
+            for (field, kind) in [(SUGGEST_TITLE, "title"), (SUGGEST_CITY, "city")] {
+                let Some(column) = segment.fast_fields().str(field)? else {
+                    continue;
+                };
+                let mut per_ord = vec![0u64; column.num_terms()];
+                for doc in 0..segment.max_doc() {
+                    if alive.is_some_and(|bits| !bits.is_alive(doc)) {
+                        continue;
+                    }
+                    for ord in column.term_ords(doc) {
+                        if let Some(count) = per_ord.get_mut(ord as usize) {
+                            *count += 1;
+                        }
+                    }
+                }
+                let mut text = String::new();
+                for (ord, count) in per_ord.into_iter().enumerate() {
+                    if count > 0 && matches!(column.ord_to_str(ord as u64, &mut text), Ok(true)) {
+                        *counts.entry((text.clone(), kind)).or_default() += count;
+                    }
+                }
+            }
+        }
+        for (term, count) in concepts {
+            if *count > 0 {
+                let entry = counts.entry((term.clone(), "concept")).or_default();
+                *entry = (*entry).max(*count);
+            }
+        }
+        let mut entries = Vec::with_capacity(counts.len());
+        let mut index: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        for ((text, kind), count) in counts {
+            let folded = fold(&text);
+            let position = entries.len() as u32;
+            for word in words(&folded) {
+                let list = index.entry(word.to_string()).or_default();
+                if list.last() != Some(&position) {
+                    list.push(position);
+                }
+            }
+            entries.push((Suggestion { text, kind, count }, folded));
+        }
+        Ok(SuggestIndex {
+            entries,
+            words: index,
+        })
+    }
+
+    /// Up to [`MAX_SUGGESTIONS`] completions of `query`.
+    pub fn suggest(&self, query: &str) -> Vec<Suggestion> {
+        let folded = fold(query);
+        let typed: Vec<&str> = words(&folded).collect();
+        let Some((&last, complete)) = typed.split_last() else {
+            return Vec::new();
+        };
+        let ends_with_space = query.ends_with(char::is_whitespace);
+        let mut candidates: Vec<u32> = Vec::new();
+        for (word, list) in self.words.range(last.to_string()..) {
+            if !word.starts_with(last) || (ends_with_space && word != last) {
+                break;
+            }
+            candidates.extend(list);
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut found: Vec<(&Suggestion, bool, usize)> = candidates
+            .into_iter()
+            .filter_map(|position| self.entries.get(position as usize))
+            .filter(|(_, text)| {
+                let entry_words: Vec<&str> = words(text).collect();
+                complete.iter().all(|word| entry_words.contains(word))
+            })
+            .map(|(suggestion, text)| (suggestion, text.starts_with(&folded), text.len()))
+            .collect();
+        found.sort_by(|a, b| {
+            b.0.count
+                .cmp(&a.0.count)
+                .then(b.1.cmp(&a.1))
+                .then(a.2.cmp(&b.2))
+                .then(a.0.text.cmp(&b.0.text))
+        });
+        found
+            .into_iter()
+            .take(MAX_SUGGESTIONS)
+            .map(|(suggestion, _, _)| suggestion.clone())
+            .collect()
+    }
+}
+
+impl Databank {
+    /// Completions for what a user is typing.
+    pub fn suggest(&self, query: &str) -> Result<Vec<Suggestion>> {
+        let length = query.chars().count();
+        if length > crate::engine::search::MAX_QUERY_CHARS {
+            return Err(Error::param(
+                "q",
+                format!("q is {length} characters long; the limit is 1000"),
+            ));
+        }
+        Ok(self.suggest_index()?.suggest(query))
+    }
+
+    fn suggest_index(&self) -> Result<Arc<SuggestIndex>> {
+        let searcher = self.searcher();
+        let generation = searcher.generation().generation_id();
+        let mut cache = self
+            .suggest_cache
+            .lock()
+            .map_err(|_| Error::Io(std::io::Error::other("suggest cache poisoned")))?;
+        if let Some((built_for, index)) = cache.as_ref() {
+            if *built_for == generation {
+                return Ok(index.clone());
+            }
+        }
+        let concepts = self.concept_counts(&searcher);
+        let index = Arc::new(SuggestIndex::build(&searcher, &concepts)?);
+        *cache = Some((generation, index.clone()));
+        Ok(index)
+    }
+}

@@ -1,0 +1,46 @@
+//! Suggestions through the real server, on the seed data.
+
+mod common;
+
+use common::Server;
+use serde_json::Value;
+
+fn suggestions(server: &Server, q: &str) -> Vec<Value> {
+    let encoded: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+    let (status, body) = server.get(&format!("/v1/suggest?q={encoded}"));
+    assert_eq!(status, 200, "{body}");
+    body["suggestions"].as_array().expect("suggestions").clone()
+}
+
+#[test]
+fn completions_come_from_titles_and_cities_ranked_by_count() {
+    let server = Server::with_seed();
+    // A city prefix, accents aside: "Barcelona" has several initiatives.
+    let found = suggestions(&server, "barc");
+    assert!(!found.is_empty() && found.len() <= 10);
+    assert_eq!(found[0]["text"], "Barcelona");
+    assert_eq!(found[0]["kind"], "city");
+    assert!(found[0]["count"].as_u64().unwrap() >= 2);
+    let counts: Vec<u64> = found.iter().map(|s| s["count"].as_u64().unwrap()).collect();
+    assert!(
+        counts.windows(2).all(|pair| pair[0] >= pair[1]),
+        "{counts:?}"
+    );
+    // Title completions, accent-insensitive, every typed word must start a word of the title.
+    let found = suggestions(&server, "huertos esc");
+    assert!(
+        found.iter().any(|s| s["kind"] == "title"
+            && s["text"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("huertos")),
+        "{found:?}"
+    );
+    let found = suggestions(&server, "sao pau");
+    assert!(found.iter().any(|s| s["text"] == "São Paulo"), "{found:?}");
+    assert!(suggestions(&server, "").is_empty());
+    assert!(suggestions(&server, "zzzqqq").is_empty());
+    let (status, _) = server.get(&format!("/v1/suggest?q={}", "a".repeat(1001)));
+    assert_eq!(status, 400);
+}
