@@ -98,6 +98,20 @@ pub struct SchemaConfig {
     pub facets: Vec<FacetConfig>,
 }
 
+/// A concept of the thesaurus: its terms by language.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Concept {
+    /// Stable id (`school-garden`).
+    pub id: String,
+    /// ISO 639-1 code → terms (the first is the preferred one).
+    pub terms: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ThesaurusFile {
+    concepts: Vec<Concept>,
+}
+
 #[derive(Debug, Deserialize)]
 struct DetectionConfig {
     whatlang_to_iso639_1: BTreeMap<String, String>,
@@ -113,6 +127,8 @@ pub struct Catalog {
     pub stopwords: HashSet<String>,
     /// whatlang's ISO 639-3 code → ISO 639-1 code.
     pub detection: BTreeMap<String, String>,
+    /// The multilingual thesaurus of the domain (`thesaurus.json`; empty when absent).
+    pub thesaurus: Vec<Concept>,
 }
 
 impl Catalog {
@@ -150,11 +166,20 @@ impl Catalog {
                 .map_err(|err| Error::Schema(format!("stopwords.json: {err}")))?;
         let detection: DetectionConfig = serde_json::from_str(&read("detection.json")?)
             .map_err(|err| Error::Schema(format!("detection.json: {err}")))?;
+        let thesaurus = match read("thesaurus.json") {
+            Ok(text) => {
+                serde_json::from_str::<ThesaurusFile>(&text)
+                    .map_err(|err| Error::Schema(format!("thesaurus.json: {err}")))?
+                    .concepts
+            }
+            Err(_) => Vec::new(),
+        };
         let catalog = Catalog {
             schema,
             taxonomies,
             stopwords: stopwords.into_values().flatten().collect(),
             detection: detection.whatlang_to_iso639_1,
+            thesaurus,
         };
         catalog.check()?;
         Ok(catalog)

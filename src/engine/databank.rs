@@ -109,6 +109,8 @@ pub struct Databank {
     /// The single writer; `None` when opened read-only or closed.
     writer: Mutex<Option<IndexWriter>>,
     detector: LanguageDetector,
+    /// Concept names (thesaurus, taxonomy titles) for cross-language search.
+    pub(crate) concepts: crate::engine::query::concepts::ConceptMatcher,
     /// The suggester of the last index generation it was built for.
     pub(crate) suggest_cache: Mutex<Option<(u64, Arc<crate::engine::suggest::SuggestIndex>)>>,
     /// Analyzers that hold at least one document (queries skip the others).
@@ -172,6 +174,7 @@ impl Databank {
             })
             .try_into()?;
         let detector = LanguageDetector::new(&catalog.detection);
+        let concepts = crate::engine::query::concepts::ConceptMatcher::new(&catalog);
         let databank = Databank {
             catalog,
             analysis,
@@ -181,6 +184,7 @@ impl Databank {
             writer: Mutex::new(writer),
             detector,
             suggest_cache: Mutex::new(None),
+            concepts,
             active_analyzers: RwLock::new(Vec::new()),
             directory: directory.to_path_buf(),
         };

@@ -209,6 +209,7 @@ impl Databank {
             fields: &self.fields,
             analyzers: &analyzers,
             typos: request.typos.then_some(&searcher),
+            concepts: Some(&self.concepts),
         };
         let mut text_query = builder.build(&clauses, Matching::AllWords);
         let sort = match (request.sort, &text_query) {

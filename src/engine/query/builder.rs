@@ -6,7 +6,7 @@
 //! bigrams, `covid-19`) and a quoted phrase become phrase queries. Each clause is then
 //! required (words, phrases), optional (stop words) or excluded.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
@@ -15,6 +15,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
+use super::concepts::{ConceptMatcher, ConceptRef};
 use super::parser::Clause;
 use super::typos;
 use crate::engine::analysis::{Analysis, GENERIC};
@@ -33,7 +34,12 @@ pub struct QueryBuilder<'a> {
     pub analyzers: &'a [String],
     /// The searcher whose term dictionaries typo alternatives come from; `None`: no typos.
     pub typos: Option<&'a Searcher>,
+    /// Concept names to widen across languages; `None`: no expansion.
+    pub concepts: Option<&'a ConceptMatcher>,
 }
+
+/// Weight of a concept's terms in other languages relative to the words as typed.
+const CONCEPT_BOOST: f32 = 0.3;
 
 /// A built text query.
 pub struct TextQuery {
@@ -66,7 +72,50 @@ impl QueryBuilder<'_> {
         let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut positive = 0;
         let mut typo_words = 0;
-        for clause in clauses {
+        // Runs of plain words that name a concept become one clause with the concept's terms
+        // in other languages as alternatives.
+        let words: Vec<Option<String>> = clauses
+            .iter()
+            .map(|clause| (!clause.negated && !clause.phrase).then(|| clause.text.clone()))
+            .collect();
+        let spans = self
+            .concepts
+            .map(|matcher| matcher.find(&words))
+            .unwrap_or_default();
+        let mut span_at: HashMap<usize, (usize, Vec<ConceptRef>)> = HashMap::new();
+        for (start, length, refs) in spans {
+            span_at.insert(start, (length, refs));
+        }
+        let mut index = 0;
+        while index < clauses.len() {
+            if let Some((length, refs)) = span_at.remove(&index) {
+                let mut typed: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for clause in &clauses[index..index + length] {
+                    let (query, widened) = self.clause_query(&clause.text, true);
+                    if widened {
+                        typo_words += 1;
+                    }
+                    let occur = if matching == Matching::AnyWord || self.is_stopword(&clause.text) {
+                        Occur::Should
+                    } else {
+                        Occur::Must
+                    };
+                    typed.push((occur, query.unwrap_or_else(|| Box::new(EmptyQuery))));
+                }
+                let mut alternatives: Vec<Box<dyn Query>> =
+                    vec![Box::new(BooleanQuery::new(typed))];
+                for concept in &refs {
+                    if let Some(query) = self.concept_query(concept) {
+                        alternatives.push(query);
+                    }
+                }
+                parts.push((Occur::Must, Box::new(BooleanQuery::union(alternatives))));
+                positive += 1;
+                index += length;
+                continue;
+            }
+            let clause = &clauses[index];
+            index += 1;
             let allow_typos = !clause.negated && !clause.phrase;
             let (query, widened) = self.clause_query(&clause.text, allow_typos);
             let query = query.unwrap_or_else(|| Box::new(EmptyQuery));
@@ -97,6 +146,59 @@ impl QueryBuilder<'_> {
             query: Box::new(BooleanQuery::new(parts)),
             typo_words,
         })
+    }
+
+    /// A concept's alternative: its terms in every language (each analysed by its language's
+    /// analyzer) over the text fields, or the initiatives filed under a taxonomy value.
+    fn concept_query(&self, concept: &ConceptRef) -> Option<Box<dyn Query>> {
+        match concept {
+            ConceptRef::Facet(facet, value) => {
+                let field = *self.fields.facets.get(facet)?;
+                let term = TermQuery::new(
+                    Term::from_field_text(field, value),
+                    IndexRecordOption::Basic,
+                );
+                Some(Box::new(ConstScoreQuery::new(
+                    Box::new(term),
+                    CONCEPT_BOOST,
+                )))
+            }
+            ConceptRef::Thesaurus(index) => {
+                let concept = self.catalog.thesaurus.get(*index)?;
+                let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+                for (language, terms) in &concept.terms {
+                    let analyzer = self.analysis.analyzer_for(language);
+                    for term in terms {
+                        let positions = self.positions(analyzer, term);
+                        let (words, sequences): (BTreeSet<String>, BTreeSet<Vec<String>>) =
+                            match positions.len() {
+                                0 => continue,
+                                1 => (positions.into_iter().flatten().collect(), BTreeSet::new()),
+                                _ => (
+                                    BTreeSet::new(),
+                                    std::iter::once(
+                                        positions
+                                            .into_iter()
+                                            .filter_map(|mut variants| variants.pop())
+                                            .collect(),
+                                    )
+                                    .collect(),
+                                ),
+                            };
+                        for text_field in &self.catalog.schema.text_fields {
+                            if let Some(field) = self.fields.text_field(&text_field.name) {
+                                if let Some(query) = forms_query(field, &words, &sequences) {
+                                    alternatives
+                                        .push(boosted(query, text_field.boost * CONCEPT_BOOST));
+                                }
+                            }
+                        }
+                    }
+                }
+                (!alternatives.is_empty())
+                    .then(|| Box::new(BooleanQuery::union(alternatives)) as Box<dyn Query>)
+            }
+        }
     }
 
     /// How many clauses are required words (for deciding on the any-word fallback).

@@ -5,5 +5,6 @@
 //! stop words are optional; exclusions exclude).
 
 pub mod builder;
+pub mod concepts;
 pub mod parser;
 pub mod typos;
