@@ -145,6 +145,20 @@ fn run_corpus(name: &str, documents: Vec<Value>, catalog: &Catalog) {
     report(&format!("[{name}] engine: 2-word query + 2 filters + 4 disjunctive facets, top 20 without highlights (avg {} hits)", total_hits / requests.len() as u64), measure(&bare, |request| {
         databank.search(request).expect("search");
     }));
+    let plain_bare: Vec<SearchRequest> = bare
+        .iter()
+        .map(|request| SearchRequest {
+            typos: false,
+            cross_language: false,
+            ..request.clone()
+        })
+        .collect();
+    report(
+        &format!("[{name}] engine: same, typo tolerance and cross-language expansion OFF"),
+        measure(&plain_bare, |request| {
+            databank.search(request).expect("search");
+        }),
+    );
     report(&format!("[{name}] engine: 2-word query + 2 filters + 4 disjunctive facets + 20 highlighted hits (avg {} hits)", total_hits / requests.len() as u64), measure(&requests, |request| {
         databank.search(request).expect("search");
     }));

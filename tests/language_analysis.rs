@@ -95,9 +95,13 @@ fn fixtures() -> Vec<Value> {
     ]
 }
 
-/// The ids a query finds with typo tolerance off (these tests are about analysis alone).
+/// The ids a query finds with typo tolerance and cross-language expansion off (these tests are
+/// about analysis alone).
 fn hits(server: &Server, q: &str) -> Vec<String> {
-    ids(&server.search(&format!("q={}&per_page=50&typos=false", urlencode(q))))
+    ids(&server.search(&format!(
+        "q={}&per_page=50&typos=false&cross_language=false",
+        urlencode(q)
+    )))
 }
 
 fn urlencode(text: &str) -> String {

@@ -108,6 +108,26 @@ fn taxonomies_have_labels_in_every_interface_locale() {
     assert_eq!(catalog.taxonomy("principles").values().len(), 20);
     assert_eq!(catalog.countries().values().len(), 249);
     assert_eq!(catalog.countries().label("KR", "ko"), "대한민국");
+    // The thesaurus: at least 150 concepts, each with terms in the eight seed languages.
+    assert!(
+        catalog.thesaurus.len() >= 150,
+        "{} concepts",
+        catalog.thesaurus.len()
+    );
+    for concept in &catalog.thesaurus {
+        for language in ["en", "es", "ca", "fr", "pt", "it", "de", "ko"] {
+            let terms = concept
+                .terms
+                .get(language)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            assert!(
+                !terms.is_empty() && terms.iter().all(|term| !term.trim().is_empty()),
+                "{} has no {language} term",
+                concept.id
+            );
+        }
+    }
     assert_eq!(catalog.languages().label("ca", "es"), "Catalán");
     assert_eq!(
         catalog.taxonomy("sdgs").label("4", "en"),

@@ -99,6 +99,19 @@ pub fn number<T: std::str::FromStr>(params: &RawParams, name: &str) -> Result<Op
     }
 }
 
+/// A true/false parameter.
+fn flag(params: &RawParams, name: &str) -> Result<Option<bool>, ApiError> {
+    match last(params, name) {
+        None => Ok(None),
+        Some("true" | "1") => Ok(Some(true)),
+        Some("false" | "0") => Ok(Some(false)),
+        Some(other) => Err(ApiError::param(
+            name,
+            format!("{name} must be true or false, not {other:?}"),
+        )),
+    }
+}
+
 /// Types raw parameters into a search request (range checks are the engine's).
 pub fn search_request(params: &RawParams) -> Result<SearchRequest, ApiError> {
     let mut request = SearchRequest {
@@ -137,29 +150,14 @@ pub fn search_request(params: &RawParams) -> Result<SearchRequest, ApiError> {
     if let Some(locale) = last(params, "locale") {
         request.locale = locale.to_ascii_lowercase();
     }
-    if let Some(highlight) = last(params, "highlight") {
-        request.highlight = match highlight {
-            "true" | "1" => true,
-            "false" | "0" => false,
-            other => {
-                return Err(ApiError::param(
-                    "highlight",
-                    format!("highlight must be true or false, not {other:?}"),
-                ))
-            }
-        };
+    if let Some(highlight) = flag(params, "highlight")? {
+        request.highlight = highlight;
     }
-    if let Some(typos) = last(params, "typos") {
-        request.typos = match typos {
-            "true" | "1" => true,
-            "false" | "0" => false,
-            other => {
-                return Err(ApiError::param(
-                    "typos",
-                    format!("typos must be true or false, not {other:?}"),
-                ))
-            }
-        };
+    if let Some(typos) = flag(params, "typos")? {
+        request.typos = typos;
+    }
+    if let Some(cross_language) = flag(params, "cross_language")? {
+        request.cross_language = cross_language;
     }
     if let Some(values) = params.get("facets") {
         request.facets = Some(

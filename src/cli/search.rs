@@ -83,6 +83,7 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<(), Box<dyn std::error::Error
         facets: None,
         highlight: args.json,
         typos: true,
+        cross_language: true,
     };
     let response = databank.search(&request)?;
     if args.json {

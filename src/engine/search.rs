@@ -88,6 +88,8 @@ pub struct SearchRequest {
     pub highlight: bool,
     /// Typo tolerance (on by default).
     pub typos: bool,
+    /// Cross-language expansion through concepts (on by default).
+    pub cross_language: bool,
 }
 
 impl Default for SearchRequest {
@@ -104,6 +106,7 @@ impl Default for SearchRequest {
             facets: None,
             highlight: true,
             typos: true,
+            cross_language: true,
         }
     }
 }
@@ -209,7 +212,7 @@ impl Databank {
             fields: &self.fields,
             analyzers: &analyzers,
             typos: request.typos.then_some(&searcher),
-            concepts: Some(&self.concepts),
+            concepts: request.cross_language.then_some(&self.concepts),
         };
         let mut text_query = builder.build(&clauses, Matching::AllWords);
         let sort = match (request.sort, &text_query) {

@@ -72,6 +72,7 @@ impl QueryBuilder<'_> {
         let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut positive = 0;
         let mut typo_words = 0;
+        let mut any_word: Vec<Box<dyn Query>> = Vec::new();
         // Runs of plain words that name a concept become one clause with the concept's terms
         // in other languages as alternatives.
         let words: Vec<Option<String>> = clauses
@@ -109,7 +110,12 @@ impl QueryBuilder<'_> {
                         alternatives.push(query);
                     }
                 }
-                parts.push((Occur::Must, Box::new(BooleanQuery::union(alternatives))));
+                let span: Box<dyn Query> = Box::new(BooleanQuery::union(alternatives));
+                if matching == Matching::AnyWord {
+                    any_word.push(span);
+                } else {
+                    parts.push((Occur::Must, span));
+                }
                 positive += 1;
                 index += length;
                 continue;
@@ -134,7 +140,18 @@ impl QueryBuilder<'_> {
             if occur != Occur::MustNot {
                 positive += 1;
             }
+            if matching == Matching::AnyWord
+                && occur == Occur::Should
+                && !self.is_stopword(&clause.text)
+            {
+                // Any word — but a word, not a stop word, must match.
+                any_word.push(query);
+                continue;
+            }
             parts.push((occur, query));
+        }
+        if !any_word.is_empty() {
+            parts.push((Occur::Must, Box::new(BooleanQuery::union(any_word))));
         }
         if parts.is_empty() {
             return None;

@@ -1,8 +1,8 @@
 //! Cross-language search through concepts.
 //!
 //! A run of query words that names a concept — a term of the thesaurus (`index-schema/
-//! thesaurus.json`, in en, es, ca, fr, pt, it, de, ko) or a theme, SDG or Charter-principle
-//! title in any locale — may also match the concept's terms in every other language (each
+//! thesaurus.json`, in en, es, ca, fr, pt, it, de, ko) or a theme, SDG, Charter-principle or
+//! target-group title in any locale — may also match the concept's terms in every other language (each
 //! analysed by its own language's analyzer), or, for taxonomy titles, the initiatives filed under
 //! that value. These alternatives score below the words as typed, so same-language matches rank
 //! first.
@@ -53,7 +53,10 @@ impl ConceptMatcher {
             }
         }
         for facet in &catalog.schema.facets {
-            if !matches!(facet.taxonomy.as_str(), "themes" | "sdgs" | "principles") {
+            if !matches!(
+                facet.taxonomy.as_str(),
+                "themes" | "sdgs" | "principles" | "target_groups"
+            ) {
                 continue;
             }
             for value in catalog.taxonomy(&facet.taxonomy).values() {
