@@ -44,3 +44,12 @@ fn completions_come_from_titles_and_cities_ranked_by_count() {
     let (status, _) = server.get(&format!("/v1/suggest?q={}", "a".repeat(1001)));
     assert_eq!(status, 400);
 }
+
+#[test]
+fn thesaurus_concepts_are_suggested_with_their_counts() {
+    let server = Server::with_seed();
+    let found = suggestions(&server, "presupuestos parti");
+    let concept = found.iter().find(|s| s["kind"] == "concept");
+    assert!(concept.is_some(), "{found:?}");
+    assert!(concept.unwrap()["count"].as_u64().unwrap() > 0);
+}

@@ -111,3 +111,16 @@ fn typos_on_seed_data_find_what_was_meant() {
         (400, Some("typos"))
     );
 }
+
+#[test]
+fn did_you_mean_when_nothing_matches() {
+    let server = Server::with_seed();
+    // Four letters get no typo tolerance: nothing matches, but "lyon" is a known word.
+    let response = search(&server, "q=lyom");
+    assert_eq!(response["total"], 0);
+    assert_eq!(response["did_you_mean"], "lyon");
+    assert!(search(&server, "q=lyon")["total"].as_u64().unwrap() > 0);
+    assert!(search(&server, "q=lyon")["did_you_mean"].is_null());
+    // Nothing close: no suggestion.
+    assert!(search(&server, "q=qqqqxxxx")["did_you_mean"].is_null());
+}

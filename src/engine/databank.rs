@@ -503,10 +503,35 @@ impl Databank {
         }
     }
 
-    /// Thesaurus terms with how many initiatives they match (none yet: the thesaurus arrives with
-    /// cross-language search).
-    pub(crate) fn concept_counts(&self, _searcher: &Searcher) -> Vec<(String, u64)> {
-        Vec::new()
+    /// Thesaurus terms with (an upper bound of) how many initiatives they match: for each word
+    /// of a term, the most documents any of its forms is in; the term, the fewest over its words.
+    pub(crate) fn concept_counts(&self, searcher: &Searcher) -> Vec<(String, u64)> {
+        let mut counts = Vec::new();
+        for concept in &self.catalog.thesaurus {
+            for (language, terms) in &concept.terms {
+                let analyzer = self.analysis.analyzer_for(language);
+                for term in terms {
+                    let tokens = self.analysis.tokens(analyzer, term);
+                    let mut by_position: BTreeMap<usize, u64> = BTreeMap::new();
+                    for token in tokens {
+                        let mut most = 0;
+                        for field in self.fields.text.values() {
+                            let frequency = searcher
+                                .doc_freq(&Term::from_field_text(*field, &token.text))
+                                .unwrap_or(0);
+                            most = most.max(frequency);
+                        }
+                        let entry = by_position.entry(token.position).or_insert(0);
+                        *entry = (*entry).max(most);
+                    }
+                    let count = by_position.values().copied().min().unwrap_or(0);
+                    if count > 0 {
+                        counts.push((term.clone(), count));
+                    }
+                }
+            }
+        }
+        counts
     }
 
     /// Every stored document (as loaded), in index order.

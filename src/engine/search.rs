@@ -184,6 +184,10 @@ pub struct SearchResponse {
     pub matching: String,
     /// Whether some hits matched a word only through a typo alternative.
     pub typo_corrected: bool,
+    /// When nothing matched: the query with its unknown words replaced by the closest known
+    /// ones, if that query finds something.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub did_you_mean: Option<String>,
     /// The hits of the page.
     pub hits: Vec<Hit>,
     /// Facet name → values, most frequent first.
@@ -284,9 +288,67 @@ impl Databank {
             sort,
             matching: matching.to_string(),
             typo_corrected: pass.typo_hits > 0,
+            did_you_mean: if pass.total == 0 && !clauses.is_empty() {
+                self.did_you_mean(request)?
+            } else {
+                None
+            },
             hits,
             facets,
         })
+    }
+
+    /// A respelling of a query that found nothing: each unknown word replaced by the closest
+    /// known word, kept only if the respelled query finds something.
+    fn did_you_mean(&self, request: &SearchRequest) -> Result<Option<String>> {
+        let index = self.suggest_index()?;
+        let mut changed = false;
+        let respelled: Vec<String> = request
+            .q
+            .split_whitespace()
+            .map(|word| {
+                match index.closest_word(word.trim_matches(|c: char| !c.is_alphanumeric())) {
+                    Some(closest) => {
+                        changed = true;
+                        closest
+                    }
+                    None => word.to_string(),
+                }
+            })
+            .collect();
+        if !changed {
+            return Ok(None);
+        }
+        let respelled = respelled.join(" ");
+        let retry = SearchRequest {
+            q: respelled.clone(),
+            per_page: 1,
+            page: 1,
+            facets: Some(Vec::new()),
+            highlight: false,
+            ..request.clone()
+        };
+        let found = self.search_without_respelling(&retry)?;
+        Ok((found > 0).then_some(respelled))
+    }
+
+    fn search_without_respelling(&self, request: &SearchRequest) -> Result<u64> {
+        let plan = self.plan(request)?;
+        let searcher = self.searcher();
+        let clauses = parse(&request.q);
+        let analyzers = self.active_analyzers();
+        let builder = QueryBuilder {
+            analysis: &self.analysis,
+            catalog: &self.catalog,
+            fields: &self.fields,
+            analyzers: &analyzers,
+            typos: request.typos.then_some(&searcher),
+            concepts: request.cross_language.then_some(&self.concepts),
+        };
+        let text = builder.build(&clauses, Matching::AllWords);
+        Ok(self
+            .collect(&searcher, text.as_ref(), &plan, Sort::Relevance, 0, 1)?
+            .total as u64)
     }
 
     /// Every facet value with its label and its count over the whole databank.

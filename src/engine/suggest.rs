@@ -143,6 +143,44 @@ impl SuggestIndex {
     }
 }
 
+impl SuggestIndex {
+    /// The closest known word (titles, cities, concepts) to `word`, within two edits, the first
+    /// letter kept — for `did_you_mean`. `None` when the word is known or nothing is close.
+    pub fn closest_word(&self, word: &str) -> Option<String> {
+        let folded = fold(word);
+        if folded.chars().count() < 4 || self.words.contains_key(&folded) {
+            return None;
+        }
+        let first = folded.chars().next()?;
+        let dfa = crate::engine::query::typos::builder(2).build_dfa(&folded);
+        let start = first.to_string();
+        let mut best: Option<(u8, u64, &str)> = None;
+        for (candidate, entries) in self.words.range(start.clone()..) {
+            if !candidate.starts_with(first) {
+                break;
+            }
+            if let levenshtein_automata::Distance::Exact(distance) = dfa.eval(candidate) {
+                let weight: u64 = entries
+                    .iter()
+                    .filter_map(|&position| self.entries.get(position as usize))
+                    .map(|(suggestion, _)| suggestion.count)
+                    .sum();
+                let better = match best {
+                    None => true,
+                    Some((best_distance, best_weight, _)) => {
+                        distance < best_distance
+                            || (distance == best_distance && weight > best_weight)
+                    }
+                };
+                if better {
+                    best = Some((distance, weight, candidate.as_str()));
+                }
+            }
+        }
+        best.map(|(_, _, word)| word.to_string())
+    }
+}
+
 impl Databank {
     /// Completions for what a user is typing.
     pub fn suggest(&self, query: &str) -> Result<Vec<Suggestion>> {
@@ -156,7 +194,7 @@ impl Databank {
         Ok(self.suggest_index()?.suggest(query))
     }
 
-    fn suggest_index(&self) -> Result<Arc<SuggestIndex>> {
+    pub(crate) fn suggest_index(&self) -> Result<Arc<SuggestIndex>> {
         let searcher = self.searcher();
         let generation = searcher.generation().generation_id();
         let mut cache = self

@@ -35,7 +35,7 @@ pub fn allowed_edits(word: &str) -> u8 {
     }
 }
 
-fn builder(distance: u8) -> &'static LevenshteinAutomatonBuilder {
+pub(crate) fn builder(distance: u8) -> &'static LevenshteinAutomatonBuilder {
     static ONE: OnceLock<LevenshteinAutomatonBuilder> = OnceLock::new();
     static TWO: OnceLock<LevenshteinAutomatonBuilder> = OnceLock::new();
     if distance <= 1 {
