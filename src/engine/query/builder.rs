@@ -258,7 +258,13 @@ impl QueryBuilder<'_> {
         let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
         let mut typo_alternatives: Vec<Box<dyn Query>> = Vec::new();
         let edits = match self.typos {
-            Some(_) if allow_typos && sequences.is_empty() => typos::allowed_edits(text),
+            Some(searcher) if allow_typos && sequences.is_empty() => {
+                if self.well_attested(searcher, &words) {
+                    0
+                } else {
+                    typos::allowed_edits(text)
+                }
+            }
             _ => 0,
         };
         for text_field in &self.catalog.schema.text_fields {
@@ -322,6 +328,23 @@ impl QueryBuilder<'_> {
         }
         tiers.push(Box::new(BooleanQuery::union(typo_alternatives)));
         (Some(Box::new(BooleanQuery::union(tiers))), true)
+    }
+
+    /// Whether a word's forms are in enough documents to be taken as spelled right (then no
+    /// typo alternatives are looked for: they could only rank below, and cost time).
+    fn well_attested(&self, searcher: &Searcher, forms: &BTreeSet<String>) -> bool {
+        let mut documents = 0;
+        for field in self.fields.text.values() {
+            for form in forms {
+                documents += searcher
+                    .doc_freq(&Term::from_field_text(*field, form))
+                    .unwrap_or(0);
+                if documents >= typos::WELL_ATTESTED_DOCUMENTS {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// The analysed forms of `text`, grouped by position (variants of one word together).

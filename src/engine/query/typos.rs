@@ -6,6 +6,8 @@
 //! the index's, and a form is allowed no more edits than its own length earns (a 4-letter stem
 //! gets none): `partcipation` (stem `partcip`) finds `particip`, `escolres` finds `escolar`.
 //! A Levenshtein automaton runs over each segment's term dictionary, the first letter pinned.
+//! A word already found in [`WELL_ATTESTED_DOCUMENTS`] documents or more is taken as spelled
+//! right and not widened (typo matches would rank below its exact matches anyway).
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -16,6 +18,10 @@ use tantivy::Searcher;
 use tantivy_fst::Automaton;
 
 use crate::engine::analysis::folding::fold_accents;
+
+/// A word whose forms are in at least this many documents (summed over the text fields) is
+/// taken as spelled right: no typo alternatives are looked for.
+pub const WELL_ATTESTED_DOCUMENTS: u64 = 20;
 
 /// Most typo alternatives kept per form and field (the closest terms come first in no
 /// particular order; a cap keeps a short form from pulling in half the dictionary).
