@@ -159,6 +159,50 @@ fn run_corpus(name: &str, documents: Vec<Value>, catalog: &Catalog) {
             databank.search(request).expect("search");
         }),
     );
+    // The same searches with a typo in the first word (a letter dropped from its middle).
+    let misspelled: Vec<SearchRequest> = bare
+        .iter()
+        .map(|request| {
+            let mut words: Vec<String> = request.q.split_whitespace().map(str::to_string).collect();
+            if let Some(first) = words.first_mut() {
+                let chars: Vec<char> = first.chars().collect();
+                if chars.len() >= 5 {
+                    let middle = chars.len() / 2;
+                    *first = chars
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i != middle)
+                        .map(|(_, c)| *c)
+                        .collect();
+                }
+            }
+            SearchRequest {
+                q: words.join(" "),
+                ..request.clone()
+            }
+        })
+        .collect();
+    let misspelled_hits: u64 = misspelled
+        .iter()
+        .map(|request| databank.search(request).expect("search").total)
+        .sum();
+    report(&format!("[{name}] engine: same with a typo in the first word, typos and cross-language ON (avg {} hits)", misspelled_hits / misspelled.len() as u64), measure(&misspelled, |request| {
+        databank.search(request).expect("search");
+    }));
+    let misspelled_off: Vec<SearchRequest> = misspelled
+        .iter()
+        .map(|request| SearchRequest {
+            typos: false,
+            cross_language: false,
+            ..request.clone()
+        })
+        .collect();
+    report(
+        &format!("[{name}] engine: same with a typo in the first word, both OFF"),
+        measure(&misspelled_off, |request| {
+            databank.search(request).expect("search");
+        }),
+    );
     report(&format!("[{name}] engine: 2-word query + 2 filters + 4 disjunctive facets + 20 highlighted hits (avg {} hits)", total_hits / requests.len() as u64), measure(&requests, |request| {
         databank.search(request).expect("search");
     }));
