@@ -38,6 +38,13 @@ pub struct QueryBuilder<'a> {
     pub concepts: Option<&'a ConceptMatcher>,
 }
 
+/// How far apart (in positions) the query's words may stand to earn the proximity bonus.
+const PROXIMITY_SLOP: u32 = 3;
+/// Weight of the proximity bonus.
+const PROXIMITY_BOOST: f32 = 0.5;
+/// Longer queries get no proximity bonus (its cost grows with the words).
+const MAX_PROXIMITY_WORDS: usize = 6;
+
 /// Weight of a concept's terms in other languages relative to the words as typed.
 const CONCEPT_BOOST: f32 = 0.3;
 
@@ -153,6 +160,9 @@ impl QueryBuilder<'_> {
         if !any_word.is_empty() {
             parts.push((Occur::Must, Box::new(BooleanQuery::union(any_word))));
         }
+        if let Some(proximity) = self.proximity_query(clauses) {
+            parts.push((Occur::Should, proximity));
+        }
         if parts.is_empty() {
             return None;
         }
@@ -163,6 +173,51 @@ impl QueryBuilder<'_> {
             query: Box::new(BooleanQuery::new(parts)),
             typo_words,
         })
+    }
+
+    /// Rewards documents where the query's words stand close together, in order: a sloppy
+    /// phrase over the plain words (two or more), per analyzer's forms, in every text field.
+    fn proximity_query(&self, clauses: &[Clause]) -> Option<Box<dyn Query>> {
+        let words: Vec<&str> = clauses
+            .iter()
+            .filter(|clause| !clause.negated && !clause.phrase)
+            .map(|clause| clause.text.as_str())
+            .collect();
+        if words.len() < 2 || words.len() > MAX_PROXIMITY_WORDS {
+            return None;
+        }
+        let text = words.join(" ");
+        let mut sequences: BTreeSet<Vec<String>> = BTreeSet::new();
+        for analyzer in self.analyzers {
+            let positions = self.positions(analyzer, &text);
+            if positions.len() >= 2 {
+                sequences.insert(
+                    positions
+                        .into_iter()
+                        .filter_map(|mut variants| variants.pop())
+                        .collect(),
+                );
+            }
+        }
+        let mut phrases: Vec<Box<dyn Query>> = Vec::new();
+        for text_field in &self.catalog.schema.text_fields {
+            let Some(field) = self.fields.text_field(&text_field.name) else {
+                continue;
+            };
+            for sequence in &sequences {
+                let terms: Vec<(usize, Term)> = sequence
+                    .iter()
+                    .enumerate()
+                    .map(|(offset, form)| (offset, Term::from_field_text(field, form)))
+                    .collect();
+                let phrase = PhraseQuery::new_with_offset_and_slop(terms, PROXIMITY_SLOP);
+                phrases.push(boosted(
+                    Box::new(phrase),
+                    text_field.boost * PROXIMITY_BOOST,
+                ));
+            }
+        }
+        (!phrases.is_empty()).then(|| Box::new(BooleanQuery::union(phrases)) as Box<dyn Query>)
     }
 
     /// A concept's alternative: its terms in every language (each analysed by its language's

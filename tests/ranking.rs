@@ -1,0 +1,57 @@
+//! Ranking rules through the real server: title and summary matches above description
+//! matches, and words close together above words far apart.
+
+mod common;
+
+use common::{document, ids, Server};
+
+#[test]
+fn title_and_summary_matches_rank_above_description_matches() {
+    let mut in_summary = document(
+        "summary",
+        Some("en"),
+        "A programme for families",
+        "Weekly sessions in the district library.",
+    );
+    in_summary["summary"] = serde_json::json!("Storytelling for toddlers and their parents.");
+    let docs = vec![
+        document(
+            "description",
+            Some("en"),
+            "A programme for families",
+            "Weekly sessions in the library, with storytelling for toddlers.",
+        ),
+        in_summary,
+        document(
+            "title",
+            Some("en"),
+            "Storytelling in the district library",
+            "Weekly sessions for families.",
+        ),
+    ];
+    let server = Server::with_documents(&docs);
+    let response = server.search("q=storytelling&facets=&cross_language=false");
+    assert_eq!(ids(&response), ["title", "summary", "description"]);
+}
+
+#[test]
+fn words_close_together_rank_above_words_far_apart() {
+    let filler = "The programme runs in every district with support from local associations and the city council, which provides rooms, materials and training for the volunteers involved.";
+    let docs = vec![
+        document(
+            "far",
+            Some("en"),
+            "Neighbourhood programme",
+            &format!("Young people {filler} They also welcome older residents and share a garden."),
+        ),
+        document(
+            "near",
+            Some("en"),
+            "Neighbourhood programme",
+            &format!("Young people and older residents share a garden. {filler}"),
+        ),
+    ];
+    let server = Server::with_documents(&docs);
+    let response = server.search("q=older+residents+garden&facets=&cross_language=false");
+    assert_eq!(ids(&response), ["near", "far"]);
+}
