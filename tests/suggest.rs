@@ -53,3 +53,27 @@ fn thesaurus_concepts_are_suggested_with_their_counts() {
     assert!(concept.is_some(), "{found:?}");
     assert!(concept.unwrap()["count"].as_u64().unwrap() > 0);
 }
+
+#[test]
+fn concept_suggestions_follow_the_query_language() {
+    let server = Server::with_seed();
+    // "parti" starts concept terms in many languages; locale=es keeps the Spanish ones.
+    let (status, body) = server.get("/v1/suggest?q=parti&locale=es");
+    assert_eq!(status, 200);
+    let concepts: Vec<&str> = body["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "concept")
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    assert!(!concepts.is_empty(), "{body}");
+    assert!(
+        concepts
+            .iter()
+            .all(|text| !text.contains("participation") && !text.contains("participatory")),
+        "{concepts:?}"
+    );
+    let (status, _) = server.get("/v1/suggest?q=parti&locale=zz");
+    assert_eq!(status, 400);
+}

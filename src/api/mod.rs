@@ -207,7 +207,12 @@ async fn suggest(
         .cloned()
         .unwrap_or_default();
     let databank = state.databank();
-    let suggestions = blocking(move || Ok(databank.suggest(&q)?)).await?;
+    let locale = params
+        .get("locale")
+        .and_then(|values| values.last())
+        .map(|locale| locale.trim().to_ascii_lowercase())
+        .filter(|locale| !locale.is_empty());
+    let suggestions = blocking(move || Ok(databank.suggest(&q, locale.as_deref())?)).await?;
     Ok(Json(json!({ "suggestions": suggestions })).into_response())
 }
 

@@ -505,7 +505,7 @@ impl Databank {
 
     /// Thesaurus terms with (an upper bound of) how many initiatives they match: for each word
     /// of a term, the most documents any of its forms is in; the term, the fewest over its words.
-    pub(crate) fn concept_counts(&self, searcher: &Searcher) -> Vec<(String, u64)> {
+    pub(crate) fn concept_counts(&self, searcher: &Searcher) -> Vec<(String, String, u64)> {
         let mut counts = Vec::new();
         for concept in &self.catalog.thesaurus {
             for (language, terms) in &concept.terms {
@@ -526,7 +526,7 @@ impl Databank {
                     }
                     let count = by_position.values().copied().min().unwrap_or(0);
                     if count > 0 {
-                        counts.push((term.clone(), count));
+                        counts.push((term.clone(), language.clone(), count));
                     }
                 }
             }

@@ -4,7 +4,8 @@
 //! The suggester is built from fast fields (`suggest_title`, `suggest_city`), counting live
 //! documents per value, once per index generation (lazily, on the first suggestion after a
 //! commit). A query matches an entry when every query word starts a word of the entry (the last
-//! one may be a prefix), accents and case aside.
+//! one may be a prefix), accents and case aside. Concept terms are offered in the query's
+//! language: the `locale` given, or Korean for a query in Hangul; titles and cities in any.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -33,7 +34,8 @@ pub struct Suggestion {
 
 /// The suggestion entries of one index generation.
 pub struct SuggestIndex {
-    entries: Vec<(Suggestion, String)>,
+    /// (suggestion, folded text, language of a concept term)
+    entries: Vec<(Suggestion, String, Option<String>)>,
     /// Folded word → entries whose text has it.
     words: BTreeMap<String, Vec<u32>>,
 }
@@ -50,8 +52,8 @@ fn words(folded: &str) -> impl Iterator<Item = &str> {
 
 impl SuggestIndex {
     /// Builds the entries from the fast fields of `searcher`, plus concept terms.
-    pub fn build(searcher: &Searcher, concepts: &[(String, u64)]) -> Result<Self> {
-        let mut counts: HashMap<(String, &'static str), u64> = HashMap::new();
+    pub fn build(searcher: &Searcher, concepts: &[(String, String, u64)]) -> Result<Self> {
+        let mut counts: HashMap<(String, &'static str, Option<String>), u64> = HashMap::new();
         for segment in searcher.segment_readers() {
             let alive = segment.alive_bitset();
             for (field, kind) in [(SUGGEST_TITLE, "title"), (SUGGEST_CITY, "city")] {
@@ -72,20 +74,22 @@ impl SuggestIndex {
                 let mut text = String::new();
                 for (ord, count) in per_ord.into_iter().enumerate() {
                     if count > 0 && matches!(column.ord_to_str(ord as u64, &mut text), Ok(true)) {
-                        *counts.entry((text.clone(), kind)).or_default() += count;
+                        *counts.entry((text.clone(), kind, None)).or_default() += count;
                     }
                 }
             }
         }
-        for (term, count) in concepts {
+        for (term, language, count) in concepts {
             if *count > 0 {
-                let entry = counts.entry((term.clone(), "concept")).or_default();
+                let entry = counts
+                    .entry((term.clone(), "concept", Some(language.clone())))
+                    .or_default();
                 *entry = (*entry).max(*count);
             }
         }
         let mut entries = Vec::with_capacity(counts.len());
         let mut index: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-        for ((text, kind), count) in counts {
+        for ((text, kind, language), count) in counts {
             let folded = fold(&text);
             let position = entries.len() as u32;
             for word in words(&folded) {
@@ -94,7 +98,7 @@ impl SuggestIndex {
                     list.push(position);
                 }
             }
-            entries.push((Suggestion { text, kind, count }, folded));
+            entries.push((Suggestion { text, kind, count }, folded, language));
         }
         Ok(SuggestIndex {
             entries,
@@ -102,8 +106,9 @@ impl SuggestIndex {
         })
     }
 
-    /// Up to [`MAX_SUGGESTIONS`] completions of `query`.
-    pub fn suggest(&self, query: &str) -> Vec<Suggestion> {
+    /// Up to [`MAX_SUGGESTIONS`] completions of `query`; concept terms only in `language` when
+    /// one is known.
+    pub fn suggest(&self, query: &str, language: Option<&str>) -> Vec<Suggestion> {
         let folded = fold(query);
         let typed: Vec<&str> = words(&folded).collect();
         let Some((&last, complete)) = typed.split_last() else {
@@ -122,11 +127,15 @@ impl SuggestIndex {
         let mut found: Vec<(&Suggestion, bool, usize)> = candidates
             .into_iter()
             .filter_map(|position| self.entries.get(position as usize))
-            .filter(|(_, text)| {
+            .filter(|(_, _, term_language)| match (term_language, language) {
+                (Some(term_language), Some(language)) => term_language == language,
+                _ => true,
+            })
+            .filter(|(_, text, _)| {
                 let entry_words: Vec<&str> = words(text).collect();
                 complete.iter().all(|word| entry_words.contains(word))
             })
-            .map(|(suggestion, text)| (suggestion, text.starts_with(&folded), text.len()))
+            .map(|(suggestion, text, _)| (suggestion, text.starts_with(&folded), text.len()))
             .collect();
         found.sort_by(|a, b| {
             b.0.count
@@ -163,7 +172,7 @@ impl SuggestIndex {
                 let weight: u64 = entries
                     .iter()
                     .filter_map(|&position| self.entries.get(position as usize))
-                    .map(|(suggestion, _)| suggestion.count)
+                    .map(|(suggestion, _, _)| suggestion.count)
                     .sum();
                 let better = match best {
                     None => true,
@@ -182,8 +191,9 @@ impl SuggestIndex {
 }
 
 impl Databank {
-    /// Completions for what a user is typing.
-    pub fn suggest(&self, query: &str) -> Result<Vec<Suggestion>> {
+    /// Completions for what a user is typing, in `locale`'s language when given (Korean for a
+    /// query in Hangul).
+    pub fn suggest(&self, query: &str, locale: Option<&str>) -> Result<Vec<Suggestion>> {
         let length = query.chars().count();
         if length > crate::engine::search::MAX_QUERY_CHARS {
             return Err(Error::param(
@@ -191,7 +201,16 @@ impl Databank {
                 format!("q is {length} characters long; the limit is 1000"),
             ));
         }
-        Ok(self.suggest_index()?.suggest(query))
+        if let Some(locale) = locale {
+            crate::engine::search::check_locale(self, locale)?;
+        }
+        let language = locale.or_else(|| {
+            query
+                .chars()
+                .any(|c| ('\u{AC00}'..='\u{D7AF}').contains(&c))
+                .then_some("ko")
+        });
+        Ok(self.suggest_index()?.suggest(query, language))
     }
 
     pub(crate) fn suggest_index(&self) -> Result<Arc<SuggestIndex>> {
