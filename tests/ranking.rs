@@ -1,5 +1,5 @@
 //! Ranking rules through the real server: title and summary matches above description
-//! matches, and words close together above words far apart.
+//! matches, and words close together (in titles and summaries) above words far apart.
 
 mod common;
 
@@ -36,22 +36,25 @@ fn title_and_summary_matches_rank_above_description_matches() {
 
 #[test]
 fn words_close_together_rank_above_words_far_apart() {
-    let filler = "The programme runs in every district with support from local associations and the city council, which provides rooms, materials and training for the volunteers involved.";
-    let docs = vec![
-        document(
-            "far",
-            Some("en"),
-            "Neighbourhood programme",
-            &format!("Young people {filler} They also welcome older residents and share a garden."),
-        ),
-        document(
-            "near",
-            Some("en"),
-            "Neighbourhood programme",
-            &format!("Young people and older residents share a garden. {filler}"),
-        ),
-    ];
-    let server = Server::with_documents(&docs);
+    // Same words, same lengths; only their order and distance differ.
+    let mut far = document(
+        "far",
+        Some("en"),
+        "Neighbourhood programme",
+        "Weekly meetings.",
+    );
+    far["summary"] =
+        serde_json::json!("Garden days: older people meet young residents to share the district.");
+    let mut near = document(
+        "near",
+        Some("en"),
+        "Neighbourhood programme",
+        "Weekly meetings.",
+    );
+    near["summary"] =
+        serde_json::json!("District days: older residents meet young people to share the garden.");
+    // `far` is loaded first, so it would win a tie.
+    let server = Server::with_documents(&[far, near]);
     let response = server.search("q=older+residents+garden&facets=&cross_language=false");
     assert_eq!(ids(&response), ["near", "far"]);
 }

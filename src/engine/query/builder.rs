@@ -176,7 +176,7 @@ impl QueryBuilder<'_> {
     }
 
     /// Rewards documents where the query's words stand close together, in order: a sloppy
-    /// phrase over the plain words (two or more), per analyzer's forms, in every text field.
+    /// phrase over the plain words (two or more), per analyzer's forms, in titles and summaries.
     fn proximity_query(&self, clauses: &[Clause]) -> Option<Box<dyn Query>> {
         let words: Vec<&str> = clauses
             .iter()
@@ -200,7 +200,14 @@ impl QueryBuilder<'_> {
             }
         }
         let mut phrases: Vec<Box<dyn Query>> = Vec::new();
-        for text_field in &self.catalog.schema.text_fields {
+        // Titles and summaries only: positions in long descriptions cost more than they add.
+        for text_field in self
+            .catalog
+            .schema
+            .text_fields
+            .iter()
+            .filter(|text_field| text_field.name != "description")
+        {
             let Some(field) = self.fields.text_field(&text_field.name) else {
                 continue;
             };
