@@ -165,13 +165,7 @@ async fn facets(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let params = params::from_query_string(query.as_deref().unwrap_or_default());
-    let locale = params
-        .get("locale")
-        .and_then(|values| values.last())
-        .map_or_else(
-            || "en".to_string(),
-            |locale| locale.trim().to_ascii_lowercase(),
-        );
+    let locale = params::locale(&params).unwrap_or_else(|| "en".to_string());
     let databank = state.databank();
     let (total, facets) = blocking(move || Ok(databank.facet_totals(&locale)?)).await?;
     Ok(Json(json!({"total": total, "facets": facets})).into_response())
@@ -184,13 +178,7 @@ async fn similar(
 ) -> Result<Response, ApiError> {
     let params = params::from_query_string(query.as_deref().unwrap_or_default());
     let per_page = params::number::<usize>(&params, "per_page")?.unwrap_or(10);
-    let locale = params
-        .get("locale")
-        .and_then(|values| values.last())
-        .map_or_else(
-            || "en".to_string(),
-            |locale| locale.trim().to_ascii_lowercase(),
-        );
+    let locale = params::locale(&params).unwrap_or_else(|| "en".to_string());
     let databank = state.databank();
     let hits = blocking(move || Ok(databank.similar(&id, per_page, &locale)?)).await?;
     Ok(Json(json!({ "hits": hits })).into_response())
@@ -207,11 +195,7 @@ async fn suggest(
         .cloned()
         .unwrap_or_default();
     let databank = state.databank();
-    let locale = params
-        .get("locale")
-        .and_then(|values| values.last())
-        .map(|locale| locale.trim().to_ascii_lowercase())
-        .filter(|locale| !locale.is_empty());
+    let locale = params::locale(&params);
     let suggestions = blocking(move || Ok(databank.suggest(&q, locale.as_deref())?)).await?;
     Ok(Json(json!({ "suggestions": suggestions })).into_response())
 }

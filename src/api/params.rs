@@ -99,6 +99,11 @@ pub fn number<T: std::str::FromStr>(params: &RawParams, name: &str) -> Result<Op
     }
 }
 
+/// The `locale` parameter, lowercased; `None` when absent or empty.
+pub fn locale(params: &RawParams) -> Option<String> {
+    last(params, "locale").map(str::to_ascii_lowercase)
+}
+
 /// A true/false parameter.
 fn flag(params: &RawParams, name: &str) -> Result<Option<bool>, ApiError> {
     match last(params, name) {
@@ -147,8 +152,8 @@ pub fn search_request(params: &RawParams) -> Result<SearchRequest, ApiError> {
     if let Some(sort) = last(params, "sort") {
         request.sort = Some(Sort::parse(sort)?);
     }
-    if let Some(locale) = last(params, "locale") {
-        request.locale = locale.to_ascii_lowercase();
+    if let Some(locale) = locale(params) {
+        request.locale = locale;
     }
     if let Some(highlight) = flag(params, "highlight")? {
         request.highlight = highlight;

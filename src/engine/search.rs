@@ -210,14 +210,7 @@ impl Databank {
         let searcher = self.searcher();
         let clauses = parse(&request.q);
         let analyzers = self.active_analyzers();
-        let builder = QueryBuilder {
-            analysis: &self.analysis,
-            catalog: &self.catalog,
-            fields: &self.fields,
-            analyzers: &analyzers,
-            typos: request.typos.then_some(&searcher),
-            concepts: request.cross_language.then_some(&self.concepts),
-        };
+        let builder = self.query_builder(&searcher, &analyzers, request);
         let mut text_query = builder.build(&clauses, Matching::AllWords);
         let sort = match (request.sort, &text_query) {
             (Some(Sort::Relevance), None) | (None, None) => Sort::Newest,
@@ -337,18 +330,28 @@ impl Databank {
         let searcher = self.searcher();
         let clauses = parse(&request.q);
         let analyzers = self.active_analyzers();
-        let builder = QueryBuilder {
-            analysis: &self.analysis,
-            catalog: &self.catalog,
-            fields: &self.fields,
-            analyzers: &analyzers,
-            typos: request.typos.then_some(&searcher),
-            concepts: request.cross_language.then_some(&self.concepts),
-        };
+        let builder = self.query_builder(&searcher, &analyzers, request);
         let text = builder.build(&clauses, Matching::AllWords);
         Ok(self
             .collect(&searcher, text.as_ref(), &plan, Sort::Relevance, 0, 1)?
             .total as u64)
+    }
+
+    /// The query builder for a request (typo tolerance and concepts as the request says).
+    fn query_builder<'a>(
+        &'a self,
+        searcher: &'a Searcher,
+        analyzers: &'a [String],
+        request: &SearchRequest,
+    ) -> QueryBuilder<'a> {
+        QueryBuilder {
+            analysis: &self.analysis,
+            catalog: &self.catalog,
+            fields: &self.fields,
+            analyzers,
+            typos: request.typos.then_some(searcher),
+            concepts: request.cross_language.then_some(&self.concepts),
+        }
     }
 
     /// Every facet value with its label and its count over the whole databank.

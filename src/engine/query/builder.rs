@@ -248,22 +248,10 @@ impl QueryBuilder<'_> {
                 for (language, terms) in &concept.terms {
                     let analyzer = self.analysis.analyzer_for(language);
                     for term in terms {
-                        let positions = self.positions(analyzer, term);
-                        let (words, sequences): (BTreeSet<String>, BTreeSet<Vec<String>>) =
-                            match positions.len() {
-                                0 => continue,
-                                1 => (positions.into_iter().flatten().collect(), BTreeSet::new()),
-                                _ => (
-                                    BTreeSet::new(),
-                                    std::iter::once(
-                                        positions
-                                            .into_iter()
-                                            .filter_map(|mut variants| variants.pop())
-                                            .collect(),
-                                    )
-                                    .collect(),
-                                ),
-                            };
+                        let (words, sequences) = split_forms(self.positions(analyzer, term));
+                        if words.is_empty() && sequences.is_empty() {
+                            continue;
+                        }
                         for text_field in &self.catalog.schema.text_fields {
                             if let Some(field) = self.fields.text_field(&text_field.name) {
                                 if let Some(query) = forms_query(field, &words, &sequences) {
@@ -349,22 +337,7 @@ impl QueryBuilder<'_> {
                 }
             }
         }
-        let generic = self.positions(GENERIC, text);
-        let (generic_words, generic_sequences): (BTreeSet<String>, BTreeSet<Vec<String>>) =
-            match generic.len() {
-                0 => (BTreeSet::new(), BTreeSet::new()),
-                1 => (generic.into_iter().flatten().collect(), BTreeSet::new()),
-                _ => (
-                    BTreeSet::new(),
-                    std::iter::once(
-                        generic
-                            .into_iter()
-                            .filter_map(|mut variants| variants.pop())
-                            .collect(),
-                    )
-                    .collect(),
-                ),
-            };
+        let (generic_words, generic_sequences) = split_forms(self.positions(GENERIC, text));
         for plain in &self.catalog.schema.plain_text_fields {
             if let Some(&field) = self.fields.plain.get(&plain.name) {
                 if let Some(query) = forms_query(field, &generic_words, &generic_sequences) {
@@ -424,6 +397,22 @@ impl QueryBuilder<'_> {
             }
         }
         positions
+    }
+}
+
+/// Analysed positions as a single word's forms (one position) or a phrase (several: the
+/// folded-then-stemmed form of each, always indexed).
+fn split_forms(positions: Vec<Vec<String>>) -> (BTreeSet<String>, BTreeSet<Vec<String>>) {
+    match positions.len() {
+        0 => (BTreeSet::new(), BTreeSet::new()),
+        1 => (positions.into_iter().flatten().collect(), BTreeSet::new()),
+        _ => {
+            let phrase: Vec<String> = positions
+                .into_iter()
+                .filter_map(|mut variants| variants.pop())
+                .collect();
+            (BTreeSet::new(), std::iter::once(phrase).collect())
+        }
     }
 }
 
