@@ -36,7 +36,8 @@ fn title_and_summary_matches_rank_above_description_matches() {
 
 #[test]
 fn words_close_together_rank_above_words_far_apart() {
-    // Same words, same lengths; only their order and distance differ.
+    // The same words (same BM25), in an order that puts the query's words together in `near`
+    // (older residents … garden, within the slop) and apart in `far`.
     let mut far = document(
         "far",
         Some("en"),
@@ -44,7 +45,7 @@ fn words_close_together_rank_above_words_far_apart() {
         "Weekly meetings.",
     );
     far["summary"] =
-        serde_json::json!("Garden days: older people meet young residents to share the district.");
+        serde_json::json!("Older people share a garden with young residents from the district.");
     let mut near = document(
         "near",
         Some("en"),
@@ -52,9 +53,17 @@ fn words_close_together_rank_above_words_far_apart() {
         "Weekly meetings.",
     );
     near["summary"] =
-        serde_json::json!("District days: older residents meet young people to share the garden.");
-    // `far` is loaded first, so it would win a tie.
-    let server = Server::with_documents(&[far, near]);
-    let response = server.search("q=older+residents+garden&facets=&cross_language=false");
-    assert_eq!(ids(&response), ["near", "far"]);
+        serde_json::json!("Older residents share a garden with young people from the district.");
+    for order in [[far.clone(), near.clone()], [near, far]] {
+        let server = Server::with_documents(&order);
+        let response = server.search("q=older+residents+garden&facets=&cross_language=false");
+        assert_eq!(ids(&response), ["near", "far"]);
+        let scores: Vec<f64> = response["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|hit| hit["score"].as_f64().unwrap())
+            .collect();
+        assert!(scores[0] > scores[1], "{scores:?}");
+    }
 }
