@@ -189,15 +189,7 @@ impl QueryBuilder<'_> {
         let text = words.join(" ");
         let mut sequences: BTreeSet<Vec<String>> = BTreeSet::new();
         for analyzer in self.analyzers {
-            let positions = self.positions(analyzer, &text);
-            if positions.len() >= 2 {
-                sequences.insert(
-                    positions
-                        .into_iter()
-                        .filter_map(|mut variants| variants.pop())
-                        .collect(),
-                );
-            }
+            sequences.extend(split_forms(self.positions(analyzer, &text)).1);
         }
         let mut phrases: Vec<Box<dyn Query>> = Vec::new();
         // Titles and summaries only: positions in long descriptions cost more than they add.
@@ -290,20 +282,9 @@ impl QueryBuilder<'_> {
         let mut words: BTreeSet<String> = BTreeSet::new();
         let mut sequences: BTreeSet<Vec<String>> = BTreeSet::new();
         for analyzer in self.analyzers {
-            let positions = self.positions(analyzer, text);
-            match positions.len() {
-                0 => {}
-                1 => words.extend(positions.into_iter().flatten()),
-                // Several positions: a phrase over the folded-then-stemmed forms (always indexed).
-                _ => {
-                    sequences.insert(
-                        positions
-                            .into_iter()
-                            .filter_map(|mut variants| variants.pop())
-                            .collect(),
-                    );
-                }
-            }
+            let (forms, phrases) = split_forms(self.positions(analyzer, text));
+            words.extend(forms);
+            sequences.extend(phrases);
         }
         let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
         let mut typo_alternatives: Vec<Box<dyn Query>> = Vec::new();
