@@ -11,6 +11,9 @@
 //! | `payload_too_large` | 413 | a bulk body over the limit (64 MiB by default) |
 //! | `unsupported_media_type` | 415 | a bulk body that is not NDJSON, a JSON array or CSV |
 //! | `invalid_documents` | 422 | a bulk batch with invalid rows under `on_error=abort` (with `rejected`) |
+//! | `rate_limited` | 429 | the client IP is over its rate (with `Retry-After`) |
+//! | `busy` | 503 | too many searches are waiting (with `Retry-After`) |
+//! | `timeout` | 503 | the request ran longer than the timeout (logged) |
 //! | `index_locked` | 503 | the index is held by another process |
 //! | `internal` | 500 | a bug or an I/O failure (logged) |
 
@@ -53,6 +56,18 @@ pub enum ApiError {
     /// Wrong method.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// Over the rate limit.
+    #[error("too many requests from this address; retry after {retry_after} s")]
+    TooManyRequests {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+    /// The search queue is full.
+    #[error("{0}")]
+    Busy(String),
+    /// The request ran too long.
+    #[error("{0}")]
+    Timeout(String),
     /// The engine failed.
     #[error(transparent)]
     Engine(#[from] engine::Error),
@@ -90,6 +105,11 @@ impl ApiError {
             ApiError::MethodNotAllowed => {
                 (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", None)
             }
+            ApiError::TooManyRequests { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "rate_limited", None)
+            }
+            ApiError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy", None),
+            ApiError::Timeout(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout", None),
             ApiError::Engine(error) => match error {
                 engine::Error::InvalidParam { param, .. } => {
                     (StatusCode::BAD_REQUEST, "invalid_parameter", Some(param))
@@ -109,6 +129,11 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, param) = self.parts();
+        let retry_after = match &self {
+            ApiError::TooManyRequests { retry_after } => Some(*retry_after),
+            ApiError::Busy(_) | ApiError::Timeout(_) => Some(1),
+            _ => None,
+        };
         let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
             tracing::error!(error = %self, "internal error");
             "internal error; see the server log".to_string()
@@ -119,6 +144,12 @@ impl IntoResponse for ApiError {
         if let Some(param) = param {
             error["param"] = json!(param);
         }
-        (status, Json(json!({ "error": error }))).into_response()
+        let mut response = (status, Json(json!({ "error": error }))).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

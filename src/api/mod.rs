@@ -4,36 +4,68 @@
 //! thread (search is CPU work), answer JSON. Errors are mapped to JSON once, in [`error`].
 //! Limits and tracing are tower layers, not handler code.
 
+pub mod caching;
 pub mod error;
+pub mod limits;
+pub mod metrics;
+pub mod openapi;
 pub mod params;
 pub mod staff;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, RwLock};
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock, RwLock};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
-use tower_http::trace::TraceLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::engine::Databank;
 use error::ApiError;
+pub use limits::{RateLimit, TrustedProxies};
 
 /// Default limit of a bulk body.
 pub const DEFAULT_BULK_LIMIT: usize = 64 * 1024 * 1024;
 
-/// How the API is configured.
+/// The header carrying each request's id (taken from the request when a proxy set one).
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// How the API is configured (see the README's settings table).
 #[derive(Debug, Clone)]
 pub struct ApiConfig {
     /// The staff token; `None` disables writes.
     pub admin_token: Option<String>,
     /// Largest bulk body, in bytes.
     pub bulk_limit: usize,
+    /// Origins allowed to call the API from browsers (`*` for any); none by default.
+    pub cors_origins: Vec<String>,
+    /// Per-client-IP rate limit on public endpoints; `None` for none.
+    pub rate_limit: Option<RateLimit>,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
+    /// Longest a public request may take before it is answered 503.
+    pub request_timeout: Duration,
+    /// Searches (and other engine reads) running at once.
+    pub max_concurrent_searches: usize,
+    /// Searches waiting for a slot before new ones are refused with 503.
+    pub max_queued_searches: usize,
+    /// `max-age` of read answers, in seconds.
+    pub cache_max_age: u64,
+    /// Where `POST /v1/admin/snapshot` writes; `None` = `snapshots/` in the data directory.
+    pub snapshot_dir: Option<PathBuf>,
 }
 
 impl Default for ApiConfig {
@@ -41,6 +73,17 @@ impl Default for ApiConfig {
         ApiConfig {
             admin_token: None,
             bulk_limit: DEFAULT_BULK_LIMIT,
+            cors_origins: Vec::new(),
+            rate_limit: Some(RateLimit {
+                per_second: 50,
+                burst: 100,
+            }),
+            trusted_proxies: TrustedProxies::default(),
+            request_timeout: Duration::from_secs(10),
+            max_concurrent_searches: 2,
+            max_queued_searches: 256,
+            cache_max_age: 0,
+            snapshot_dir: None,
         }
     }
 }
@@ -56,6 +99,20 @@ pub struct AppState {
     pub admin_token: Option<String>,
     /// Largest bulk body.
     pub bulk_limit: usize,
+    /// Who may set `X-Forwarded-For`.
+    pub(crate) trusted_proxies: TrustedProxies,
+    /// Per-IP buckets, when rate limiting is on.
+    pub(crate) rate_limiter: Option<limits::RateLimiter>,
+    /// The public request timeout.
+    pub(crate) request_timeout: Duration,
+    /// Slots for engine reads.
+    pub(crate) search_gate: limits::SearchGate,
+    /// `max-age` of read answers.
+    pub(crate) cache_max_age: u64,
+    /// Where snapshots go.
+    pub(crate) snapshot_dir: Option<PathBuf>,
+    /// The OpenAPI document, once the router is built.
+    openapi: OnceLock<Value>,
 }
 
 pub(crate) type SharedState = Arc<AppState>;
@@ -78,38 +135,131 @@ impl AppState {
     }
 }
 
-/// The API's routes.
+/// The API's routes with every layer: request ids, tracing, CORS, compression, metrics, client
+/// identification; on public reads also the rate limit, the timeout and HTTP caching.
 pub fn router(databank: Arc<Databank>, config: ApiConfig) -> Router {
-    let bulk_limit = config.bulk_limit;
+    metrics::install();
+    metrics::record_index(&databank);
     let state = Arc::new(AppState {
         databank: RwLock::new(databank),
         write_gate: tokio::sync::Mutex::new(()),
         admin_token: config.admin_token.filter(|token| !token.trim().is_empty()),
-        bulk_limit,
+        bulk_limit: config.bulk_limit,
+        trusted_proxies: config.trusted_proxies,
+        rate_limiter: config.rate_limit.map(limits::RateLimiter::new),
+        request_timeout: config.request_timeout,
+        search_gate: limits::SearchGate::new(
+            config.max_concurrent_searches,
+            config.max_queued_searches,
+        ),
+        cache_max_age: config.cache_max_age,
+        snapshot_dir: config.snapshot_dir,
+        openapi: OnceLock::new(),
     });
-    Router::new()
-        .route("/v1/search", get(search_get).post(search_post))
-        .route(
-            "/v1/initiatives/bulk",
-            post(staff::bulk).layer(DefaultBodyLimit::max(bulk_limit)),
-        )
-        .route(
-            "/v1/initiatives/{id}",
-            get(initiative).delete(staff::delete),
-        )
-        .route("/v1/initiatives/{id}/similar", get(similar))
-        .route("/v1/admin/reindex", post(staff::reindex))
-        .route("/v1/facets", get(facets))
-        .route("/v1/suggest", get(suggest))
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+    let (routes, document) = documented_routes(&state, config.bulk_limit);
+    if let Ok(document) = serde_json::to_value(&document) {
+        let _ = state.openapi.set(document);
+    }
+    let mut app = routes
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(from_fn_with_state(state.clone(), limits::identify_client))
+        .layer(CompressionLayer::new());
+    if let Some(cors) = cors_layer(&config.cors_origins) {
+        app = app.layer(cors);
+    }
+    let request_id = HeaderName::from_static(REQUEST_ID);
+    app.layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &axum::http::Request<_>| {
+                    let id = request
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|value| value.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                        request_id = %id,
+                    )
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)
 }
 
-/// Serves the API on `listener` until `shutdown` resolves.
+/// Every route, registered with its OpenAPI description.
+fn documented_routes(
+    state: &SharedState,
+    bulk_limit: usize,
+) -> (Router<SharedState>, utoipa::openapi::OpenApi) {
+    let public = OpenApiRouter::new()
+        .routes(routes!(search_get, search_post))
+        .routes(routes!(initiative))
+        .routes(routes!(similar))
+        .routes(routes!(facets))
+        .routes(routes!(suggest))
+        .route_layer(from_fn_with_state(state.clone(), caching::conditional))
+        .route_layer(from_fn_with_state(state.clone(), limits::timeout))
+        .route_layer(from_fn_with_state(state.clone(), limits::rate_limit));
+    let bulk = OpenApiRouter::new()
+        .routes(routes!(staff::bulk))
+        .layer(DefaultBodyLimit::max(bulk_limit));
+    let staff = OpenApiRouter::new()
+        .routes(routes!(staff::delete))
+        .routes(routes!(staff::reindex))
+        .routes(routes!(staff::snapshot));
+    let operations = OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .routes(routes!(metrics::render))
+        .routes(routes!(openapi_json));
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(public)
+        .merge(bulk)
+        .merge(staff)
+        .merge(operations)
+        .split_for_parts()
+}
+
+/// CORS for the configured origins; none configured = no CORS headers (same-origin only).
+fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let allow = if origins.iter().any(|origin| origin == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|origin| HeaderValue::from_str(origin).ok()),
+        )
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                header::AUTHORIZATION,
+                header::IF_NONE_MATCH,
+            ])
+            .expose_headers([
+                header::ETAG,
+                header::RETRY_AFTER,
+                HeaderName::from_static(REQUEST_ID),
+            ])
+            .max_age(Duration::from_secs(3600)),
+    )
+}
+
+/// Serves the API on `listener` until `shutdown` resolves; then stops accepting connections and
+/// lets requests in flight finish.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     databank: Arc<Databank>,
@@ -122,6 +272,20 @@ pub async fn serve(
         .await
 }
 
+/// Runs engine reads on the blocking pool, in one of the search gate's slots (held until the
+/// work ends, even when the request has been answered by the timeout meanwhile).
+async fn read<T: Send + 'static>(
+    state: &SharedState,
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let slot = state.search_gate.enter().await?;
+    blocking(move || {
+        let _slot = slot;
+        work()
+    })
+    .await
+}
+
 /// Runs engine work on the blocking pool.
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
@@ -131,6 +295,20 @@ async fn blocking<T: Send + 'static>(
         .map_err(|err| ApiError::Internal(err.to_string()))?
 }
 
+/// `GET /v1/search`.
+#[utoipa::path(
+    get,
+    path = "/v1/search",
+    tag = "search",
+    params(openapi::SearchParams),
+    responses(
+        (status = 200, description = "Hits and disjunctive facet counts", body = crate::engine::SearchResponse),
+        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+        (status = 400, description = "A parameter does not parse or is out of range", body = openapi::ErrorBody),
+        (status = 429, description = "Over the rate limit (Retry-After)", body = openapi::ErrorBody),
+        (status = 503, description = "Timed out, or too many searches waiting (Retry-After)", body = openapi::ErrorBody)
+    )
+)]
 async fn search_get(
     State(state): State<SharedState>,
     RawQuery(query): RawQuery,
@@ -139,6 +317,19 @@ async fn search_get(
     run_search(state, params).await
 }
 
+/// `POST /v1/search`: the same parameters in a JSON object.
+#[utoipa::path(
+    post,
+    path = "/v1/search",
+    tag = "search",
+    request_body(content = openapi::SearchParams, description = "Search parameters; arrays or single values"),
+    responses(
+        (status = 200, description = "Hits and disjunctive facet counts", body = crate::engine::SearchResponse),
+        (status = 400, description = "A parameter or the body does not parse", body = openapi::ErrorBody),
+        (status = 429, description = "Over the rate limit (Retry-After)", body = openapi::ErrorBody),
+        (status = 503, description = "Timed out, or too many searches waiting (Retry-After)", body = openapi::ErrorBody)
+    )
+)]
 async fn search_post(State(state): State<SharedState>, body: Bytes) -> Result<Response, ApiError> {
     let params = params::from_json(&body)?;
     run_search(state, params).await
@@ -147,19 +338,45 @@ async fn search_post(State(state): State<SharedState>, body: Bytes) -> Result<Re
 async fn run_search(state: SharedState, params: params::RawParams) -> Result<Response, ApiError> {
     let request = params::search_request(&params)?;
     let databank = state.databank();
-    let response = blocking(move || Ok(databank.search(&request)?)).await?;
+    let response = read(&state, move || Ok(databank.search(&request)?)).await?;
+    metrics::record_search(response.total);
     Ok(Json(response).into_response())
 }
 
+/// `GET /v1/initiatives/{id}`.
+#[utoipa::path(
+    get,
+    path = "/v1/initiatives/{id}",
+    tag = "search",
+    params(("id" = String, Path, description = "The initiative's id")),
+    responses(
+        (status = 200, description = "The stored document, exactly as loaded", body = openapi::Initiative),
+        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+        (status = 404, description = "No such initiative", body = openapi::ErrorBody),
+        (status = 429, description = "Over the rate limit", body = openapi::ErrorBody)
+    )
+)]
 async fn initiative(
     State(state): State<SharedState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let databank = state.databank();
-    let document = blocking(move || Ok(databank.get(&id)?)).await?;
+    let document = read(&state, move || Ok(databank.get(&id)?)).await?;
     Ok(Json(Value::Object(document)).into_response())
 }
 
+/// `GET /v1/facets`.
+#[utoipa::path(
+    get,
+    path = "/v1/facets",
+    tag = "search",
+    params(openapi::LocaleParams),
+    responses(
+        (status = 200, description = "Every facet value with its label and total count", body = openapi::FacetTotals),
+        (status = 400, description = "Unknown locale", body = openapi::ErrorBody),
+        (status = 429, description = "Over the rate limit", body = openapi::ErrorBody)
+    )
+)]
 async fn facets(
     State(state): State<SharedState>,
     RawQuery(query): RawQuery,
@@ -167,10 +384,22 @@ async fn facets(
     let params = params::from_query_string(query.as_deref().unwrap_or_default());
     let locale = params::locale(&params).unwrap_or_else(|| "en".to_string());
     let databank = state.databank();
-    let (total, facets) = blocking(move || Ok(databank.facet_totals(&locale)?)).await?;
+    let (total, facets) = read(&state, move || Ok(databank.facet_totals(&locale)?)).await?;
     Ok(Json(json!({"total": total, "facets": facets})).into_response())
 }
 
+/// `GET /v1/initiatives/{id}/similar`.
+#[utoipa::path(
+    get,
+    path = "/v1/initiatives/{id}/similar",
+    tag = "search",
+    params(("id" = String, Path, description = "The initiative's id"), openapi::SimilarParams),
+    responses(
+        (status = 200, description = "Related initiatives (more-like-this), never itself", body = openapi::SimilarHits),
+        (status = 400, description = "Bad per_page", body = openapi::ErrorBody),
+        (status = 404, description = "No such initiative", body = openapi::ErrorBody)
+    )
+)]
 async fn similar(
     State(state): State<SharedState>,
     Path(id): Path<String>,
@@ -180,10 +409,25 @@ async fn similar(
     let per_page = params::number::<usize>(&params, "per_page")?.unwrap_or(10);
     let locale = params::locale(&params).unwrap_or_else(|| "en".to_string());
     let databank = state.databank();
-    let hits = blocking(move || Ok(databank.similar(&id, per_page, &locale)?)).await?;
+    let hits = read(
+        &state,
+        move || Ok(databank.similar(&id, per_page, &locale)?),
+    )
+    .await?;
     Ok(Json(json!({ "hits": hits })).into_response())
 }
 
+/// `GET /v1/suggest`.
+#[utoipa::path(
+    get,
+    path = "/v1/suggest",
+    tag = "search",
+    params(openapi::SuggestParams),
+    responses(
+        (status = 200, description = "Completions of the prefix (titles, cities, concepts), at most 10", body = openapi::Suggestions),
+        (status = 429, description = "Over the rate limit", body = openapi::ErrorBody)
+    )
+)]
 async fn suggest(
     State(state): State<SharedState>,
     RawQuery(query): RawQuery,
@@ -196,14 +440,31 @@ async fn suggest(
         .unwrap_or_default();
     let databank = state.databank();
     let locale = params::locale(&params);
-    let suggestions = blocking(move || Ok(databank.suggest(&q, locale.as_deref())?)).await?;
+    let suggestions = read(&state, move || Ok(databank.suggest(&q, locale.as_deref())?)).await?;
     Ok(Json(json!({ "suggestions": suggestions })).into_response())
 }
 
+/// `GET /healthz`: the process is up.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations",
+    responses((status = 200, description = "Up", body = openapi::Status))
+)]
 async fn healthz() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
 
+/// `GET /readyz`: the index is open and answers.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "operations",
+    responses(
+        (status = 200, description = "Ready", body = openapi::Status),
+        (status = 503, description = "Not ready", body = openapi::ErrorBody)
+    )
+)]
 async fn readyz(State(state): State<SharedState>) -> Response {
     let databank = state.databank();
     let documents = tokio::task::spawn_blocking(move || databank.len()).await;
@@ -214,6 +475,20 @@ async fn readyz(State(state): State<SharedState>) -> Response {
             Json(json!({"error": {"code": "not_ready", "message": "the index is not open"}})),
         )
             .into_response(),
+    }
+}
+
+/// `GET /openapi.json`: this API's OpenAPI 3.1 description.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "operations",
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json", body = Object))
+)]
+async fn openapi_json(State(state): State<SharedState>) -> Response {
+    match state.openapi.get() {
+        Some(document) => Json(document.clone()).into_response(),
+        None => ApiError::Internal("the OpenAPI document was not built".into()).into_response(),
     }
 }
 

@@ -47,6 +47,26 @@ pub fn authorize(state: &SharedState, headers: &HeaderMap) -> Result<(), ApiErro
 }
 
 /// `POST /v1/initiatives/bulk`.
+#[utoipa::path(
+    post,
+    path = "/v1/initiatives/bulk",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(super::openapi::BulkParams),
+    request_body(
+        description = "NDJSON (application/x-ndjson), a JSON array (application/json) or CSV (text/csv) of initiatives (contract section 1)",
+        content((String = "application/x-ndjson"), (String = "application/json"), (String = "text/csv"))
+    ),
+    responses(
+        (status = 200, description = "Written (durable and searchable), or a dry run", body = super::openapi::BulkReport),
+        (status = 400, description = "A bad parameter or an unreadable body", body = super::openapi::ErrorBody),
+        (status = 401, description = "No bearer token", body = super::openapi::ErrorBody),
+        (status = 403, description = "Wrong token, or writes disabled", body = super::openapi::ErrorBody),
+        (status = 413, description = "Body over the bulk limit", body = super::openapi::ErrorBody),
+        (status = 415, description = "Not NDJSON, JSON or CSV", body = super::openapi::ErrorBody),
+        (status = 422, description = "Invalid rows with on_error=abort: nothing written", body = super::openapi::BulkReport)
+    )
+)]
 pub async fn bulk(
     State(state): State<SharedState>,
     headers: HeaderMap,
@@ -112,6 +132,14 @@ pub async fn bulk(
     })
     .await?;
     let rejected_rows = summary.rejected.len();
+    if summary.committed {
+        super::metrics::record_bulk(
+            summary.received.saturating_sub(rejected_rows),
+            rejected_rows,
+            summary.created + summary.updated,
+        );
+        super::metrics::record_index(&state.databank());
+    }
     let mut report =
         serde_json::to_value(&summary).map_err(|err| ApiError::Internal(err.to_string()))?;
     report["encoding"] = json!(encoding);
@@ -138,6 +166,19 @@ pub async fn bulk(
 }
 
 /// `DELETE /v1/initiatives/{id}`.
+#[utoipa::path(
+    delete,
+    path = "/v1/initiatives/{id}",
+    tag = "staff",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The initiative's id")),
+    responses(
+        (status = 204, description = "Deleted (durable)"),
+        (status = 401, description = "No bearer token", body = super::openapi::ErrorBody),
+        (status = 403, description = "Wrong token, or writes disabled", body = super::openapi::ErrorBody),
+        (status = 404, description = "No such initiative", body = super::openapi::ErrorBody)
+    )
+)]
 pub async fn delete(
     State(state): State<SharedState>,
     headers: HeaderMap,
@@ -149,6 +190,8 @@ pub async fn delete(
     let lookup = id.clone();
     let deleted = blocking(move || Ok(databank.delete(&lookup)?)).await?;
     if deleted {
+        ::metrics::counter!("databank_documents_deleted_total").increment(1);
+        super::metrics::record_index(&state.databank());
         tracing::info!(%id, "deleted");
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
@@ -158,6 +201,17 @@ pub async fn delete(
 
 /// `POST /v1/admin/reindex`: rebuilds the index from the stored documents into a new directory
 /// while searches go on against the old one, then swaps it in. Writes wait meanwhile.
+#[utoipa::path(
+    post,
+    path = "/v1/admin/reindex",
+    tag = "staff",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Rebuilt and swapped in", body = super::openapi::Reindexed),
+        (status = 401, description = "No bearer token", body = super::openapi::ErrorBody),
+        (status = 403, description = "Wrong token, or writes disabled", body = super::openapi::ErrorBody)
+    )
+)]
 pub async fn reindex(
     State(state): State<SharedState>,
     headers: HeaderMap,
@@ -194,4 +248,58 @@ pub async fn reindex(
         Json(json!({"reindexed": count, "took_ms": started.elapsed().as_millis() as u64}))
             .into_response(),
     )
+}
+
+/// `POST /v1/admin/snapshot`: a consistent copy of the last commit in a new directory under the
+/// snapshot directory (`snapshots/` in the data directory unless configured), taken while
+/// searches and loads go on; `databank restore DIR` puts it back.
+#[utoipa::path(
+    post,
+    path = "/v1/admin/snapshot",
+    tag = "staff",
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Written and fsynced", body = crate::engine::snapshot::SnapshotInfo),
+        (status = 401, description = "No bearer token", body = super::openapi::ErrorBody),
+        (status = 403, description = "Wrong token, or writes disabled", body = super::openapi::ErrorBody)
+    )
+)]
+pub async fn snapshot(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    authorize(&state, &headers)?;
+    let databank = state.databank();
+    let parent = match &state.snapshot_dir {
+        Some(dir) => dir.clone(),
+        None => databank
+            .directory()
+            .parent()
+            .map(|data_dir| data_dir.join("snapshots"))
+            .unwrap_or_else(|| std::path::PathBuf::from("snapshots")),
+    };
+    let started = std::time::Instant::now();
+    let info = blocking(move || {
+        std::fs::create_dir_all(&parent).map_err(crate::engine::Error::from)?;
+        let now = time::OffsetDateTime::now_utc();
+        let name = format!(
+            "{:04}{:02}{:02}T{:02}{:02}{:02}.{:03}Z",
+            now.year(),
+            u8::from(now.month()),
+            now.day(),
+            now.hour(),
+            now.minute(),
+            now.second(),
+            now.millisecond()
+        );
+        Ok(databank.snapshot(&parent.join(name))?)
+    })
+    .await?;
+    tracing::info!(
+        path = %info.path.display(),
+        documents = info.documents,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "snapshot written"
+    );
+    Ok((StatusCode::CREATED, Json(info)).into_response())
 }

@@ -1,40 +1,176 @@
 //! `databank serve`: open (or create) the index, load the seed data on first start, serve.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::Args;
 
+use super::config::{self, defaults, pick, FileSettings, ServeSettings};
 use super::Cli;
+use crate::api::ApiConfig;
 use crate::engine::Databank;
 
-/// Options of `databank serve`.
+/// Options of `databank serve`. Each can also come from its environment variable or from the
+/// `--config` TOML file (key = the flag's name with `_`), in that order of precedence.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on (port 0 picks a free port; the chosen address is printed).
-    #[arg(long, env = "DATABANK_ADDR", default_value = "127.0.0.1:3000")]
-    pub addr: SocketAddr,
+    /// Address to listen on; port 0 picks a free port (the chosen address is printed)
+    /// [default: 127.0.0.1:3000].
+    #[arg(long, env = "DATABANK_ADDR")]
+    pub addr: Option<SocketAddr>,
     /// Start with an empty index instead of loading the seed data on first start.
-    #[arg(long, env = "DATABANK_NO_SEED")]
-    pub no_seed: bool,
-    /// The staff token for writes (without one, writes answer 403).
+    #[arg(long, env = "DATABANK_NO_SEED", num_args = 0..=1, default_missing_value = "true")]
+    pub no_seed: Option<bool>,
+    /// The staff token for writes (without one, writes answer 403). Prefer the environment
+    /// variable or --admin-token-file: a flag shows in the process list.
     #[arg(long, env = "DATABANK_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
     /// Read the staff token from this file (first line).
     #[arg(long, env = "DATABANK_ADMIN_TOKEN_FILE")]
-    pub admin_token_file: Option<std::path::PathBuf>,
-    /// Largest bulk body, in bytes.
-    #[arg(long, env = "DATABANK_BULK_LIMIT", default_value_t = crate::api::DEFAULT_BULK_LIMIT)]
-    pub bulk_limit: usize,
+    pub admin_token_file: Option<PathBuf>,
+    /// Largest bulk body, in bytes [default: 67108864 (64 MiB)].
+    #[arg(long, env = "DATABANK_BULK_LIMIT")]
+    pub bulk_limit: Option<usize>,
+    /// An origin allowed to call the API from browsers (CORS), like https://example.org, or `*`;
+    /// repeat it, or separate with commas [default: none].
+    #[arg(
+        long = "cors-origin",
+        env = "DATABANK_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
+    /// Requests per second allowed to one client IP on public endpoints; 0 turns the limit
+    /// off [default: 50].
+    #[arg(long, env = "DATABANK_RATE_LIMIT")]
+    pub rate_limit: Option<u32>,
+    /// Requests one client IP may send at once after a quiet spell [default: 100].
+    #[arg(long, env = "DATABANK_RATE_LIMIT_BURST")]
+    pub rate_limit_burst: Option<u32>,
+    /// A reverse proxy (IP or CIDR) whose X-Forwarded-For names the client; repeat it, or
+    /// separate with commas [default: none: X-Forwarded-For is ignored].
+    #[arg(
+        long = "trusted-proxy",
+        env = "DATABANK_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
+    /// A public request running longer than this is answered 503 and logged [default: 10000].
+    #[arg(long, env = "DATABANK_REQUEST_TIMEOUT_MS")]
+    pub request_timeout_ms: Option<u64>,
+    /// Searches running at once [default: the number of cores].
+    #[arg(long, env = "DATABANK_MAX_CONCURRENT_SEARCHES")]
+    pub max_concurrent_searches: Option<usize>,
+    /// Searches waiting for a slot before more are refused with 503 [default: 256].
+    #[arg(long, env = "DATABANK_MAX_QUEUED_SEARCHES")]
+    pub max_queued_searches: Option<usize>,
+    /// Cache-Control max-age of read answers, in seconds; clients revalidate with the ETag
+    /// after it [default: 0].
+    #[arg(long, env = "DATABANK_CACHE_MAX_AGE")]
+    pub cache_max_age: Option<u64>,
+    /// After SIGTERM, how long requests in flight may take to finish [default: 20].
+    #[arg(long, env = "DATABANK_SHUTDOWN_GRACE_SECS")]
+    pub shutdown_grace_secs: Option<u64>,
+    /// Where POST /v1/admin/snapshot writes [default: DATA_DIR/snapshots].
+    #[arg(long, env = "DATABANK_SNAPSHOT_DIR")]
+    pub snapshot_dir: Option<PathBuf>,
 }
 
-/// Runs the server until Ctrl-C or SIGTERM.
+impl ServeArgs {
+    /// The settings after precedence: flag, environment, `--config` file, default.
+    pub fn settings(&self, file: &FileSettings) -> Result<ServeSettings, String> {
+        let admin_token_file = self
+            .admin_token_file
+            .clone()
+            .or_else(|| file.admin_token_file.clone());
+        let admin_token = match (&admin_token_file, &self.admin_token) {
+            (Some(path), _) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|err| format!("--admin-token-file {}: {err}", path.display()))?
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
+            ),
+            (None, token) => token.clone(),
+        };
+        let cors_origins = if self.cors_origins.is_empty() {
+            file.cors_origins.clone().unwrap_or_default()
+        } else {
+            self.cors_origins.clone()
+        };
+        let trusted_proxies = if self.trusted_proxies.is_empty() {
+            file.trusted_proxies.clone().unwrap_or_default()
+        } else {
+            self.trusted_proxies.clone()
+        };
+        let rate = pick(self.rate_limit, file.rate_limit, || defaults::RATE_LIMIT);
+        let burst = pick(self.rate_limit_burst, file.rate_limit_burst, || {
+            defaults::RATE_LIMIT_BURST
+        });
+        let addr = match self.addr.or(file.addr) {
+            Some(addr) => addr,
+            None => defaults::ADDR
+                .parse()
+                .map_err(|err| format!("default address: {err}"))?,
+        };
+        Ok(ServeSettings {
+            addr,
+            no_seed: pick(self.no_seed, file.no_seed, || false),
+            shutdown_grace: Duration::from_secs(pick(
+                self.shutdown_grace_secs,
+                file.shutdown_grace_secs,
+                || defaults::SHUTDOWN_GRACE_SECS,
+            )),
+            api: ApiConfig {
+                admin_token,
+                bulk_limit: pick(self.bulk_limit, file.bulk_limit, || {
+                    crate::api::DEFAULT_BULK_LIMIT
+                }),
+                cors_origins: config::cors_origins(&cors_origins)?,
+                rate_limit: config::rate_limit(rate, burst),
+                trusted_proxies: config::trusted_proxies(&trusted_proxies)?,
+                request_timeout: Duration::from_millis(
+                    pick(self.request_timeout_ms, file.request_timeout_ms, || {
+                        defaults::REQUEST_TIMEOUT_MS
+                    })
+                    .max(1),
+                ),
+                max_concurrent_searches: pick(
+                    self.max_concurrent_searches,
+                    file.max_concurrent_searches,
+                    config::default_concurrent_searches,
+                )
+                .max(1),
+                max_queued_searches: pick(
+                    self.max_queued_searches,
+                    file.max_queued_searches,
+                    || defaults::MAX_QUEUED_SEARCHES,
+                ),
+                cache_max_age: pick(self.cache_max_age, file.cache_max_age, || {
+                    defaults::CACHE_MAX_AGE
+                }),
+                snapshot_dir: self
+                    .snapshot_dir
+                    .clone()
+                    .or_else(|| file.snapshot_dir.clone()),
+            },
+        })
+    }
+}
+
+/// Runs the server until SIGTERM or Ctrl-C; then stops accepting connections, lets requests in
+/// flight finish (at most the grace period) and exits. A bulk load in flight either commits
+/// whole before the process ends or leaves nothing.
 pub fn run(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let settings = args.settings(&cli.file)?;
     let index_dir = cli.index_dir();
     crate::engine::databank::finish_interrupted_swap(&index_dir)?;
     let fresh = !index_dir.join("meta.json").exists();
     let databank = Arc::new(Databank::open(&index_dir, cli.catalog()?)?);
-    if fresh && !args.no_seed {
+    if fresh && !settings.no_seed {
         let started = std::time::Instant::now();
         let loaded = databank.load_seed()?;
         tracing::info!(
@@ -44,38 +180,47 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Error>
         );
     }
     tracing::info!(documents = databank.len(), dir = %index_dir.display(), "index open");
-    let admin_token = match &args.admin_token_file {
-        Some(path) => Some(
-            std::fs::read_to_string(path)
-                .map_err(|err| format!("--admin-token-file {}: {err}", path.display()))?
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_string(),
-        ),
-        None => args.admin_token.clone(),
-    };
-    if admin_token.as_deref().is_none_or(|token| token.is_empty()) {
+    if settings
+        .api
+        .admin_token
+        .as_deref()
+        .is_none_or(|token| token.is_empty())
+    {
         tracing::warn!(
             "no admin token configured: writes are disabled (set DATABANK_ADMIN_TOKEN or --admin-token-file)"
         );
     }
-    let config = crate::api::ApiConfig {
-        admin_token,
-        bulk_limit: args.bulk_limit,
-    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    let grace = settings.shutdown_grace;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(args.addr).await?;
+        let listener = tokio::net::TcpListener::bind(settings.addr).await?;
         let local = listener.local_addr()?;
         // Tests and scripts read this line to find the port.
         println!("databank listening on http://{local}");
         tracing::info!(%local, "listening");
-        crate::api::serve(listener, databank, config, shutdown_signal()).await
+        let (stopping, mut stop_requested) = tokio::sync::watch::channel(false);
+        let signal = async move {
+            shutdown_signal().await;
+            let _ = stopping.send(true);
+        };
+        let server = crate::api::serve(listener, databank, settings.api, signal);
+        tokio::pin!(server);
+        tokio::select! {
+            result = &mut server => result,
+            _ = async {
+                let _ = stop_requested.wait_for(|stop| *stop).await;
+                tokio::time::sleep(grace).await;
+            } => {
+                tracing::warn!(grace_secs = grace.as_secs(), "requests still running after the grace period; exiting");
+                Ok(())
+            }
+        }
     })?;
+    // Dropping the runtime waits for engine work already started (a commit finishes whole).
+    drop(runtime);
+    tracing::info!("stopped");
     Ok(())
 }
 

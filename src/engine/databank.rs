@@ -50,7 +50,7 @@ impl std::ops::DerefMut for WriterGuard<'_> {
 }
 
 /// The outcome of a write.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct LoadSummary {
     /// Documents received.
     pub received: usize,
@@ -70,7 +70,7 @@ pub struct LoadSummary {
 }
 
 /// An id given more than once in one batch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Duplicate {
     /// The id.
     pub id: String,

@@ -40,7 +40,7 @@ pub const KNOWN_FIELDS: [&str; 17] = [
 const TRANSLATION_FIELDS: [&str; 3] = ["title", "summary", "description"];
 
 /// One problem with one field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FieldError {
     /// The field (`sdgs`, `sdgs[1]`, `translations.en.title`).
     pub field: String,
@@ -49,7 +49,7 @@ pub struct FieldError {
 }
 
 /// Every problem of one submitted row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RowReport {
     /// 1-based line: NDJSON line, JSON array element, CSV spreadsheet row.
     pub line: usize,

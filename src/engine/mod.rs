@@ -4,7 +4,8 @@
 //! (per-language analyzers, language detection), [`document`] (the ingest format and its
 //! validation), [`schema`] and [`indexer`] (documents into tantivy), [`query`] (the user's text
 //! into a query), [`facets`] (disjunctive counting), [`highlight`], [`search`] (request →
-//! response), and [`databank`], the front door that ties them to one index on disk.
+//! response), [`snapshot`] (backups and restore), and [`databank`], the front door that ties
+//! them to one index on disk.
 
 pub mod analysis;
 pub mod catalog;
@@ -19,6 +20,7 @@ pub mod query;
 pub mod schema;
 pub mod search;
 pub mod similar;
+pub mod snapshot;
 pub mod suggest;
 pub mod taxonomy;
 

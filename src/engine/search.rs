@@ -32,11 +32,13 @@ pub const MAX_QUERY_CHARS: usize = 1_000;
 pub const MAX_PER_PAGE: usize = 100;
 /// Deepest result reachable by paging (`page * per_page`).
 pub const MAX_DEPTH: usize = 10_000;
+/// Most filter values in one request, over all facets (a longer list is abuse, not a search).
+pub const MAX_FILTER_VALUES: usize = 100;
 /// Page size when none is asked for.
 pub const DEFAULT_PER_PAGE: usize = 20;
 
 /// Result order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
     /// Best match first (default with a query).
@@ -112,7 +114,7 @@ impl Default for SearchRequest {
 }
 
 /// One search result.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Hit {
     /// Initiative id.
     pub id: String,
@@ -151,11 +153,12 @@ pub struct Hit {
     /// Languages the initiative is available in (primary first).
     pub languages: Vec<String>,
     /// Highlighted fragments (`title`, `summary`, `description`), only where something matched.
+    #[schema(value_type = Object)]
     pub highlights: Map<String, Value>,
 }
 
 /// One facet value with its label and count.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct FacetValue {
     /// The value (`"ES"`, `4`).
     pub value: Value,
@@ -166,7 +169,7 @@ pub struct FacetValue {
 }
 
 /// A page of results.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SearchResponse {
     /// The query as given.
     pub query: String,
@@ -412,6 +415,21 @@ impl Databank {
             ));
         }
         check_locale(self, &request.locale)?;
+        let filter_values: usize = request.filters.values().map(Vec::len).sum();
+        if filter_values > MAX_FILTER_VALUES {
+            let busiest = request
+                .filters
+                .iter()
+                .max_by_key(|(_, values)| values.len())
+                .map(|(name, _)| name.clone())
+                .unwrap_or_default();
+            return Err(Error::param(
+                busiest,
+                format!(
+                    "{filter_values} filter values; the limit is {MAX_FILTER_VALUES} per search"
+                ),
+            ));
+        }
         let mut filters = Vec::new();
         for (name, values) in &request.filters {
             let facet = self

@@ -22,7 +22,7 @@ use crate::engine::schema::{SUGGEST_CITY, SUGGEST_TITLE};
 pub const MAX_SUGGESTIONS: usize = 10;
 
 /// One completion.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Suggestion {
     /// The text to complete to.
     pub text: String,

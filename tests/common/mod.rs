@@ -50,6 +50,13 @@ impl Server {
     pub fn start_with(dir: tempfile::TempDir, extra: &[&str], token: Option<&str>) -> Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_databank"));
         command.env_remove("DATABANK_ADMIN_TOKEN");
+        // Tests send requests faster than any browser: no rate limit unless the test sets one.
+        if !extra
+            .iter()
+            .any(|arg| arg.starts_with("--rate-limit") || *arg == "--config")
+        {
+            command.env("DATABANK_RATE_LIMIT", "0");
+        }
         if let Some(token) = token {
             command.env("DATABANK_ADMIN_TOKEN", token);
         }
@@ -156,6 +163,37 @@ impl Server {
 }
 
 impl Server {
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The HTTP client the server's helpers use.
+    pub fn client(&self) -> &reqwest::blocking::Client {
+        &self.client
+    }
+
+    /// Sends SIGTERM and waits (at most `limit`) for the process to exit; its exit code
+    /// (`None` when it did not exit in time or died of a signal) and the data directory.
+    pub fn terminate(mut self, limit: Duration) -> (Option<i32>, tempfile::TempDir) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill -TERM");
+        assert!(status.success(), "kill -TERM failed");
+        let started = std::time::Instant::now();
+        let mut code = None;
+        while started.elapsed() < limit {
+            if let Ok(Some(exit)) = self.child.try_wait() {
+                code = exit.code();
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().expect("temp dir"));
+        (code, dir)
+    }
+
     /// SIGKILLs the server and hands back its data directory.
     pub fn kill(mut self) -> (tempfile::TempDir, bool) {
         let killed = self.child.kill().is_ok();

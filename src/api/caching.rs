@@ -1,0 +1,87 @@
+//! HTTP caching of read responses: a weak `ETag` derived from the index's commit (and this
+//! build), `Cache-Control`, and `304 Not Modified` when the client already has the answer.
+//!
+//! Every answer of a read endpoint is a function of its URL and the commit it was computed on,
+//! so the commit's fingerprint is a valid validator for all of them: a load, a delete or a
+//! reindex changes it, and then the next request gets a 200 with the new answer.
+
+use std::hash::{Hash, Hasher};
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::SharedState;
+
+/// The `ETag` of every read answer on the current commit.
+pub fn current_etag(state: &SharedState) -> String {
+    let mut hasher = rustc_hash::FxHasher::default();
+    state.databank().commit_fingerprint().hash(&mut hasher);
+    env!("CARGO_PKG_VERSION").hash(&mut hasher);
+    // Two processes over the same index build the same answers; a restart keeps the tags.
+    format!("W/\"{:016x}\"", hasher.finish())
+}
+
+/// Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 asks for GET).
+fn matches(headers: &HeaderMap, etag: &str) -> bool {
+    let bare = etag.trim_start_matches("W/");
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == bare)
+}
+
+/// Middleware on cacheable GET routes.
+pub async fn conditional(
+    State(state): State<SharedState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return next.run(request).await;
+    }
+    let etag = current_etag(&state);
+    let cache_control = format!("public, max-age={}, must-revalidate", state.cache_max_age);
+    if matches(request.headers(), &etag) {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        set(&mut response, &etag, &cache_control);
+        return response;
+    }
+    let mut response = next.run(request).await;
+    if response.status() == StatusCode::OK {
+        set(&mut response, &etag, &cache_control);
+    }
+    response
+}
+
+fn set(response: &mut Response, etag: &str, cache_control: &str) {
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(etag) {
+        headers.insert(header::ETAG, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(cache_control) {
+        headers.insert(header::CACHE_CONTROL, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_none_match_compares_weakly_and_in_lists() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::IF_NONE_MATCH,
+            HeaderValue::from_static("\"aaa\", W/\"0123\""),
+        );
+        assert!(matches(&headers, "W/\"0123\""));
+        assert!(!matches(&headers, "W/\"0124\""));
+        headers.insert(header::IF_NONE_MATCH, HeaderValue::from_static("*"));
+        assert!(matches(&headers, "W/\"0123\""));
+    }
+}

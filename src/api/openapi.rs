@@ -1,0 +1,197 @@
+//! `/openapi.json`: the OpenAPI 3.1 description of the API, generated from the code. Every
+//! route is registered through `utoipa_axum::routes!`, so a handler without its `#[utoipa::path]`
+//! does not compile into the router, and the document cannot miss a route. This module holds the
+//! document's frame and the shapes that exist only on the wire (parameters, error bodies).
+
+#![allow(dead_code)] // The structs below describe the wire; the handlers read raw parameters.
+
+use serde::Serialize;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+/// The document's frame; paths are added by the router.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "databank",
+        description = "Search the good practices of educating cities: multilingual full text, disjunctive facets, staff bulk loading.",
+        license(name = "MIT")
+    ),
+    tags(
+        (name = "search", description = "Public, read-only"),
+        (name = "staff", description = "Writes; `Authorization: Bearer <token>`"),
+        (name = "operations", description = "Probes, metrics, this document")
+    ),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// Every error: `{"error": {"code", "message", "param"?}}`.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// `invalid_parameter`, `invalid_body`, `unauthorized`, `forbidden`, `not_found`,
+    /// `method_not_allowed`, `payload_too_large`, `unsupported_media_type`, `invalid_documents`,
+    /// `rate_limited`, `busy`, `timeout`, `index_locked`, `internal`.
+    pub code: String,
+    /// For people.
+    pub message: String,
+    /// The parameter at fault, for `invalid_parameter`.
+    pub param: Option<String>,
+}
+
+/// Search parameters (query string for GET; the same names in a JSON object for POST; repeated
+/// parameters, JSON arrays and comma lists all give several values).
+#[derive(Serialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Free text, ≤ 1,000 characters; `"..."` is a phrase, `-word` excludes; never a syntax error.
+    pub q: Option<String>,
+    /// ISO 3166-1 alpha-2 codes (OR within, AND across facets).
+    pub country: Option<Vec<String>>,
+    /// Theme codes.
+    pub theme: Option<Vec<String>>,
+    /// SDG numbers 1-17.
+    pub sdg: Option<Vec<u32>>,
+    /// ISO 639-1 codes.
+    pub language: Option<Vec<String>>,
+    /// Target-group codes.
+    pub target_group: Option<Vec<String>>,
+    /// Charter principle numbers 1-20.
+    pub principle: Option<Vec<u32>>,
+    /// Inclusive lower bound on `start_year`.
+    pub year_from: Option<i32>,
+    /// Inclusive upper bound on `start_year`.
+    pub year_to: Option<i32>,
+    /// `relevance` (default with `q`), `newest` (default without), `start_year`.
+    pub sort: Option<String>,
+    /// 1-based page; `page * per_page` ≤ 10,000.
+    pub page: Option<u32>,
+    /// Hits per page, 1-100 (default 20).
+    pub per_page: Option<u32>,
+    /// Language of labels and of the text shown (`en` default).
+    pub locale: Option<String>,
+    /// Comma list of facets to count (default `country,theme,sdg,language`; empty = none).
+    pub facets: Option<String>,
+    /// Highlights in hits (default true).
+    pub highlight: Option<bool>,
+    /// Typo tolerance (default true).
+    pub typos: Option<bool>,
+    /// Cross-language expansion through concepts (default true).
+    pub cross_language: Option<bool>,
+}
+
+/// `locale` alone.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LocaleParams {
+    /// Language of labels (`en` default).
+    pub locale: Option<String>,
+}
+
+/// Parameters of `/v1/initiatives/{id}/similar`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SimilarParams {
+    /// How many (default 10, max 100).
+    pub per_page: Option<u32>,
+    /// Language of the text shown.
+    pub locale: Option<String>,
+}
+
+/// Parameters of `/v1/suggest`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SuggestParams {
+    /// The prefix typed so far.
+    pub q: Option<String>,
+    /// Language of concept suggestions.
+    pub locale: Option<String>,
+}
+
+/// Parameters of `/v1/initiatives/bulk`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BulkParams {
+    /// Validate only; nothing is written.
+    pub dry_run: Option<bool>,
+    /// `abort` (default: nothing is written if any row is invalid) or `skip`.
+    pub on_error: Option<String>,
+}
+
+/// The answer of `/v1/suggest`.
+#[derive(Serialize, ToSchema)]
+pub struct Suggestions {
+    /// At most 10.
+    pub suggestions: Vec<crate::engine::suggest::Suggestion>,
+}
+
+/// The answer of `/v1/initiatives/{id}/similar`.
+#[derive(Serialize, ToSchema)]
+pub struct SimilarHits {
+    /// Related initiatives, never the one asked about.
+    pub hits: Vec<crate::engine::Hit>,
+}
+
+/// The answer of `/v1/facets`.
+#[derive(Serialize, ToSchema)]
+pub struct FacetTotals {
+    /// Initiatives in the index.
+    pub total: u64,
+    /// Every value of every facet with its label and count.
+    pub facets: std::collections::BTreeMap<String, Vec<crate::engine::search::FacetValue>>,
+}
+
+/// The answer of `/healthz` and `/readyz`.
+#[derive(Serialize, ToSchema)]
+pub struct Status {
+    /// `ok` or `ready`.
+    pub status: String,
+    /// Initiatives in the index (`/readyz`).
+    pub documents: Option<u64>,
+}
+
+/// The answer of `/v1/admin/reindex`.
+#[derive(Serialize, ToSchema)]
+pub struct Reindexed {
+    /// Initiatives rebuilt.
+    pub reindexed: u64,
+    /// Time taken.
+    pub took_ms: u64,
+}
+
+/// The bulk report: counts, the rejected rows with every error, the encoding read.
+#[derive(Serialize, ToSchema)]
+pub struct BulkReport {
+    #[serde(flatten)]
+    pub summary: crate::engine::LoadSummary,
+    /// `utf-8`, `utf-16le`, `utf-16be` or `windows-1252`.
+    pub encoding: String,
+    /// Whether this was a dry run.
+    pub dry_run: bool,
+    /// With 422: what went wrong.
+    pub error: Option<ErrorDetail>,
+}
+
+/// A stored initiative exactly as loaded (plus `language_detected` / `updated_at`).
+#[derive(Serialize, ToSchema)]
+#[schema(value_type = Object)]
+pub struct Initiative(serde_json::Map<String, serde_json::Value>);
