@@ -167,8 +167,12 @@ async fn facets(
     let params = params::from_query_string(query.as_deref().unwrap_or_default());
     let locale = params::locale(&params).unwrap_or_else(|| "en".to_string());
     let databank = state.databank();
-    let (total, facets) = blocking(move || Ok(databank.facet_totals(&locale)?)).await?;
-    Ok(Json(json!({"total": total, "facets": facets})).into_response())
+    let (total, facets, last_commit) = blocking(move || {
+        let (total, facets) = databank.facet_totals(&locale)?;
+        Ok((total, facets, databank.last_commit()?))
+    })
+    .await?;
+    Ok(Json(json!({"total": total, "facets": facets, "last_commit": last_commit})).into_response())
 }
 
 async fn similar(
