@@ -103,6 +103,7 @@ pub fn router(databank: Arc<Databank>, config: ApiConfig) -> Router {
         .route("/v1/suggest", get(suggest))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .merge(crate::web::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(TraceLayer::new_for_http())
