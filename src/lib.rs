@@ -12,6 +12,8 @@
 //! * [`api`] — the JSON API (axum): thin handlers that parse parameters, call the engine on a
 //!   blocking thread and map engine errors to JSON once.
 //! * [`cli`] — the command line (clap) and its printing; `main.rs` is glue.
+//! * [`web`] — the search, initiative and staff pages (HTML, CSS and JavaScript from `web/`,
+//!   built into the binary), served beside the API.
 //! * [`resources`] — the `index-schema/` and `seed-data/` directories embedded in the binary, so
 //!   the service answers on first start from anywhere.
 //! * [`synthetic`] — a deterministic synthetic corpus for benchmarks.
@@ -21,3 +23,4 @@ pub mod cli;
 pub mod engine;
 pub mod resources;
 pub mod synthetic;
+pub mod web;

@@ -200,3 +200,17 @@ fn highlights_are_escaped_except_the_marks() {
     assert!(title.contains("&lt;script&gt;"), "{title}");
     assert!(!title.contains("<script>"), "{title}");
 }
+
+#[test]
+fn a_title_highlight_is_the_whole_title_with_its_closing_punctuation() {
+    let docs = vec![document(
+        "de-halle",
+        Some("de"),
+        "Kinderrat in Halle (Saale)",
+        "Der Kinderrat berät den Stadtrat in allen Fragen, die Kinder betreffen.",
+    )];
+    let server = Server::with_documents(&docs);
+    let response = server.search("q=kinderrat");
+    let title = response["hits"][0]["highlights"]["title"].as_str().unwrap();
+    assert_eq!(title, "<mark>Kinderrat</mark> in Halle (Saale)");
+}

@@ -5,7 +5,7 @@
 //! Handlers record with the `metrics` macros; one process-wide Prometheus recorder renders them.
 
 use std::sync::OnceLock;
-use std::time::{Instant, UNIX_EPOCH};
+use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header;
@@ -148,12 +148,12 @@ pub fn record_bulk(accepted: usize, rejected: usize, written: usize) {
 /// Records the index's state: its size and last commit.
 pub fn record_index(databank: &Databank) {
     metrics::gauge!("databank_documents").set(databank.len() as f64);
-    if let Some(seconds) = databank
-        .last_commit_time()
-        .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
-        .map(|age| age.as_secs_f64())
-    {
-        metrics::gauge!("databank_last_commit_timestamp_seconds").set(seconds);
+    let committed = databank.last_commit().ok().flatten().and_then(|stamp| {
+        time::OffsetDateTime::parse(&stamp, &time::format_description::well_known::Rfc3339).ok()
+    });
+    if let Some(committed) = committed {
+        metrics::gauge!("databank_last_commit_timestamp_seconds")
+            .set(committed.unix_timestamp() as f64);
     }
 }
 

@@ -160,7 +160,12 @@ pub fn router(databank: Arc<Databank>, config: ApiConfig) -> Router {
     if let Ok(document) = serde_json::to_value(&document) {
         let _ = state.openapi.set(document);
     }
+    // The pages run searches too: the same rate limit and timeout as the public API.
+    let pages = crate::web::routes()
+        .route_layer(from_fn_with_state(state.clone(), limits::timeout))
+        .route_layer(from_fn_with_state(state.clone(), limits::rate_limit));
     let mut app = routes
+        .merge(pages)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(metrics::track))
@@ -274,7 +279,7 @@ pub async fn serve(
 
 /// Runs engine reads on the blocking pool, in one of the search gate's slots (held until the
 /// work ends, even when the request has been answered by the timeout meanwhile).
-async fn read<T: Send + 'static>(
+pub(crate) async fn read<T: Send + 'static>(
     state: &SharedState,
     work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -384,8 +389,12 @@ async fn facets(
     let params = params::from_query_string(query.as_deref().unwrap_or_default());
     let locale = params::locale(&params).unwrap_or_else(|| "en".to_string());
     let databank = state.databank();
-    let (total, facets) = read(&state, move || Ok(databank.facet_totals(&locale)?)).await?;
-    Ok(Json(json!({"total": total, "facets": facets})).into_response())
+    let (total, facets, last_commit) = read(&state, move || {
+        let (total, facets) = databank.facet_totals(&locale)?;
+        Ok((total, facets, databank.last_commit()?))
+    })
+    .await?;
+    Ok(Json(json!({"total": total, "facets": facets, "last_commit": last_commit})).into_response())
 }
 
 /// `GET /v1/initiatives/{id}/similar`.

@@ -395,8 +395,14 @@ impl Databank {
 
     /// Commits (tantivy fsyncs the segments and `meta.json`), fsyncs the index directory so
     /// the new `meta.json` survives a power loss, and makes the commit visible to searches.
+    /// The commit's payload is its time (RFC 3339, UTC), read back by [`Databank::last_commit`].
     fn commit(&self, writer: &mut IndexWriter) -> Result<()> {
-        if let Err(err) = writer.commit() {
+        let committed_at = commit_time();
+        let committed = writer.prepare_commit().and_then(|mut prepared| {
+            prepared.set_payload(&committed_at);
+            prepared.commit()
+        });
+        if let Err(err) = committed {
             let _ = writer.rollback();
             return Err(err.into());
         }
@@ -404,6 +410,21 @@ impl Databank {
         std::fs::File::open(&self.directory)?.sync_all()?;
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// When the index was last committed (RFC 3339, UTC): the payload of the last commit, or,
+    /// for an index committed before commits carried their time, the modification time of its
+    /// `meta.json`. `None` for an index never committed.
+    pub fn last_commit(&self) -> Result<Option<String>> {
+        if let Some(payload) = self.index.load_metas()?.payload {
+            return Ok(Some(payload));
+        }
+        let modified = match std::fs::metadata(self.directory.join("meta.json")) {
+            Ok(metadata) => metadata.modified()?,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(err) => return Err(err.into()),
+        };
+        Ok(Some(rfc3339(time::OffsetDateTime::from(modified))))
     }
 
     /// Deletes an initiative; false when there was none with that id.
@@ -576,6 +597,21 @@ impl Databank {
         }
         Ok(summary.created + summary.updated)
     }
+}
+
+/// The time a commit records: now, UTC, to the second.
+fn commit_time() -> String {
+    rfc3339(time::OffsetDateTime::now_utc())
+}
+
+fn rfc3339(moment: time::OffsetDateTime) -> String {
+    let moment = moment
+        .to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(moment);
+    moment
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 /// Where a rebuilt index is built before it is swapped in, beside `index_dir`.

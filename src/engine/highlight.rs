@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 use tantivy::query::Query;
-use tantivy::snippet::SnippetGenerator;
+use tantivy::snippet::{collapse_overlapped_ranges, Snippet, SnippetGenerator};
 
 /// How much of a text is scanned for highlights, in characters.
 pub const HIGHLIGHT_SCAN_CHARS: usize = 5_000;
@@ -90,13 +90,68 @@ impl<'a> Highlighter<'a> {
                 Some((end, _)) => &text[..end],
                 None => text,
             };
-            let mut snippet = generator.snippet(scanned);
+            let snippet = generator.snippet(scanned);
             if snippet.is_empty() {
                 continue;
             }
-            snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-            highlights.insert(text_field.name.clone(), Value::String(snippet.to_html()));
+            let html = snippet_html(scanned, &snippet, text_field.highlight_chars);
+            highlights.insert(text_field.name.clone(), Value::String(html));
         }
         highlights
+    }
+}
+
+/// The snippet as HTML: the whole text when it fits in `max_chars` (a title keeps its closing
+/// parenthesis), else tantivy's fragment widened to the punctuation that touches it (`(Saale)`,
+/// `«...»`, a final full stop); matches in `<mark>`, everything else HTML-escaped.
+fn snippet_html(text: &str, snippet: &Snippet, max_chars: usize) -> String {
+    let fragment = snippet.fragment_range();
+    let (start, end) = if text.chars().count() <= max_chars {
+        (0, text.len())
+    } else {
+        widen(text, fragment.start, fragment.end)
+    };
+    let escape = |part: &str| html_escape::encode_quoted_attribute(part).into_owned();
+    let mut html = String::new();
+    let mut from = start;
+    for range in collapse_overlapped_ranges(snippet.highlighted()) {
+        let (mark_start, mark_end) = (fragment.start + range.start, fragment.start + range.end);
+        if mark_start < from || mark_end > end {
+            continue;
+        }
+        html.push_str(&escape(&text[from..mark_start]));
+        html.push_str("<mark>");
+        html.push_str(&escape(&text[mark_start..mark_end]));
+        html.push_str("</mark>");
+        from = mark_end;
+    }
+    html.push_str(&escape(&text[from..end]));
+    html
+}
+
+/// Extends `start..end` over the punctuation glued to it (no space in between).
+fn widen(text: &str, mut start: usize, mut end: usize) -> (usize, usize) {
+    let glued = |c: char| !c.is_whitespace() && !c.is_alphanumeric();
+    while let Some(c) = text[..start].chars().next_back().filter(|c| glued(*c)) {
+        start -= c.len_utf8();
+    }
+    while let Some(c) = text[end..].chars().next().filter(|c| glued(*c)) {
+        end += c.len_utf8();
+    }
+    (start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::widen;
+
+    #[test]
+    fn fragments_keep_the_punctuation_glued_to_them() {
+        let text = "Consell d'infants (Halle) «escola».";
+        let start = text.find("Halle").unwrap_or_default();
+        assert_eq!(widen(text, start, start + 5), (start - 1, start + 6));
+        let start = text.find("escola").unwrap_or_default();
+        let (from, to) = widen(text, start, start + "escola".len());
+        assert_eq!(&text[from..to], "«escola».");
     }
 }

@@ -12,7 +12,6 @@
 use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -51,13 +50,6 @@ impl Databank {
             segment.max_doc().hash(&mut hasher);
         }
         hasher.finish()
-    }
-
-    /// When the last commit was written (the time of `meta.json`).
-    pub fn last_commit_time(&self) -> Option<SystemTime> {
-        std::fs::metadata(self.directory().join("meta.json"))
-            .and_then(|meta| meta.modified())
-            .ok()
     }
 
     /// A consistent copy of the last commit in `destination` (see the module docs).
