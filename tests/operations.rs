@@ -761,3 +761,58 @@ fn sigterm_during_a_load_exits_zero_and_loses_no_acknowledged_batch() {
     let total = server.search("facets=")["total"].as_u64().expect("total");
     assert_eq!(total % 300, 0, "half a batch: {total}");
 }
+
+#[test]
+fn json_logs_carry_the_request_id_of_each_request() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("dir");
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_databank"))
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .args([
+            "--log-format",
+            "json",
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--no-seed",
+        ])
+        .env("DATABANK_LOG", "info")
+        .env_remove("DATABANK_ADMIN_TOKEN")
+        .stdout(std::process::Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let base = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.strip_prefix("databank listening on ")
+                .map(str::to_string)
+        })
+        .expect("listening line");
+    let response = client()
+        .get(format!("{base}/v1/search?q=anything"))
+        .header("x-request-id", "trace-me-1")
+        .send()
+        .expect("GET");
+    assert_eq!(response.headers()["x-request-id"], "trace-me-1");
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = std::fs::read_to_string(&log_path).expect("log");
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    assert!(!lines.is_empty());
+    let logged = lines
+        .iter()
+        .find(|line| line["span"]["request_id"] == "trace-me-1")
+        .unwrap_or_else(|| panic!("no log line with the request id: {text}"));
+    assert_eq!(logged["status"], 200, "{logged}");
+    assert_eq!(logged["span"]["path"], "/v1/search", "{logged}");
+}
