@@ -50,6 +50,12 @@ fn load(base: &str, prefix: &str, size: usize) -> reqwest::Result<reqwest::block
         .send()
 }
 
+/// The statuses of `GET` on the first and the last document of a batch.
+fn ends(server: &Server, prefix: &str, size: usize) -> (u16, u16) {
+    let status = |n: usize| server.get(&format!("/v1/initiatives/{prefix}-{n}")).0;
+    (status(0), status(size - 1))
+}
+
 /// The value of one metric line (`name{labels} value`), 0 when absent.
 fn metric(text: &str, series: &str) -> f64 {
     text.lines()
@@ -618,27 +624,21 @@ fn a_snapshot_taken_during_a_load_restores_exactly_the_batches_acknowledged_befo
     assert_eq!(total % 100, 0, "half a batch in the snapshot: {total}");
     for prefix in &before {
         assert_eq!(
-            server.get(&format!("/v1/initiatives/{prefix}-0")).0,
-            200,
-            "{prefix} missing"
-        );
-        assert_eq!(
-            server.get(&format!("/v1/initiatives/{prefix}-99")).0,
-            200,
-            "{prefix} half"
+            ends(&server, prefix, 100),
+            (200, 200),
+            "{prefix} missing or half"
         );
     }
     for prefix in &after {
         assert_eq!(
-            server.get(&format!("/v1/initiatives/{prefix}-0")).0,
-            404,
+            ends(&server, prefix, 100),
+            (404, 404),
             "{prefix} from after"
         );
     }
     // Every batch is all or nothing.
     for (prefix, _, _) in &batches {
-        let first = server.get(&format!("/v1/initiatives/{prefix}-0")).0;
-        let last = server.get(&format!("/v1/initiatives/{prefix}-99")).0;
+        let (first, last) = ends(&server, prefix, 100);
         assert_eq!(first, last, "{prefix} is half there");
     }
 }
@@ -743,19 +743,13 @@ fn sigterm_during_a_load_exits_zero_and_loses_no_acknowledged_batch() {
     let server = Server::start_with(dir, &["--no-seed"], Some(TOKEN));
     for prefix in &acknowledged {
         assert_eq!(
-            server.get(&format!("/v1/initiatives/{prefix}-0")).0,
-            200,
-            "{prefix} lost"
-        );
-        assert_eq!(
-            server.get(&format!("/v1/initiatives/{prefix}-299")).0,
-            200,
-            "{prefix} half"
+            ends(&server, prefix, 300),
+            (200, 200),
+            "{prefix} lost or half"
         );
     }
     for prefix in attempted.lock().expect("lock").iter() {
-        let first = server.get(&format!("/v1/initiatives/{prefix}-0")).0;
-        let last = server.get(&format!("/v1/initiatives/{prefix}-299")).0;
+        let (first, last) = ends(&server, prefix, 300);
         assert_eq!(first, last, "{prefix} is half there");
     }
     let total = server.search("facets=")["total"].as_u64().expect("total");

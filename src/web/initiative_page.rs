@@ -11,10 +11,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use super::search_page::request_locale;
 use super::shell::{self, Page};
 use crate::api::error::ApiError;
-use crate::api::{params, AppState};
+use crate::api::AppState;
 
 /// How many similar initiatives the page lists.
 const SIMILAR: usize = 6;
@@ -26,11 +25,13 @@ pub async fn show(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let i18n = shell::i18n()?;
-    let params = params::from_query_string(query.as_deref().unwrap_or_default());
-    let locale = request_locale(i18n, &params, &headers);
-    let databank = state.databank();
-    let mut data = shell::base_data(databank.catalog(), i18n, &locale, "initiative");
+    let shell::PageStart {
+        i18n,
+        locale,
+        databank,
+        mut data,
+        ..
+    } = shell::PageStart::read(&state, &headers, query.as_deref(), "initiative")?;
     let similar_locale = locale.clone();
     let found = crate::api::read(&state, move || {
         let document = databank.get(&id)?;

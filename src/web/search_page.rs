@@ -7,11 +7,10 @@
 use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use super::i18n::I18n;
 use super::shell::{self, Page};
 use crate::api::error::ApiError;
 use crate::api::{params, AppState};
@@ -26,26 +25,19 @@ pub const PAGE_FACETS: [&str; 6] = [
     "target_group",
 ];
 
-/// The interface locale of a request: `locale` when the interface speaks it, else
-/// `Accept-Language`, else English.
-pub fn request_locale(i18n: &I18n, params: &params::RawParams, headers: &HeaderMap) -> String {
-    let accept = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|value| value.to_str().ok());
-    i18n.pick(params::locale(params).as_deref(), accept)
-}
-
 /// `GET /`.
 pub async fn show(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let i18n = shell::i18n()?;
-    let params = params::from_query_string(query.as_deref().unwrap_or_default());
-    let locale = request_locale(i18n, &params, &headers);
-    let databank = state.databank();
-    let mut data = shell::base_data(databank.catalog(), i18n, &locale, "search");
+    let shell::PageStart {
+        i18n,
+        params,
+        locale,
+        databank,
+        mut data,
+    } = shell::PageStart::read(&state, &headers, query.as_deref(), "search")?;
     let searched = match params::search_request(&params) {
         Ok(mut request) => {
             request.locale = locale.clone();

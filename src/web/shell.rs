@@ -38,6 +38,48 @@ pub struct Page {
     pub cache_control: &'static str,
 }
 
+/// What every page starts from: the URL's parameters, the interface locale, the engine and the
+/// data every page carries ([`base_data`]).
+pub struct PageStart {
+    /// The interface strings.
+    pub i18n: &'static I18n,
+    /// The URL's parameters, read like the API reads them.
+    pub params: crate::api::params::RawParams,
+    /// The interface locale: `locale` when the interface speaks it, else `Accept-Language`,
+    /// else English.
+    pub locale: String,
+    /// The engine, taken once for the request.
+    pub databank: std::sync::Arc<crate::engine::Databank>,
+    /// The page's first data.
+    pub data: Map<String, Value>,
+}
+
+impl PageStart {
+    /// Reads the request of the page named `page`.
+    pub fn read(
+        state: &crate::api::AppState,
+        headers: &axum::http::HeaderMap,
+        query: Option<&str>,
+        page: &str,
+    ) -> Result<PageStart, ApiError> {
+        let i18n = i18n()?;
+        let params = crate::api::params::from_query_string(query.unwrap_or_default());
+        let accept = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok());
+        let locale = i18n.pick(crate::api::params::locale(&params).as_deref(), accept);
+        let databank = state.databank();
+        let data = base_data(databank.catalog(), i18n, &locale, page);
+        Ok(PageStart {
+            i18n,
+            params,
+            locale,
+            databank,
+            data,
+        })
+    }
+}
+
 /// The interface strings, or an internal error if the embedded file is broken.
 pub fn i18n() -> Result<&'static I18n, ApiError> {
     I18n::embedded().ok_or_else(|| ApiError::Internal("web/i18n.json does not parse".into()))
