@@ -330,6 +330,14 @@ fn answers_are_compressed_when_asked_and_carry_a_request_id() {
         .expect("GET");
     assert_eq!(echoed.status().as_u16(), 400);
     assert_eq!(echoed.headers()["x-request-id"], "edge-42");
+    // One a client made up to write into the logs is replaced.
+    let forged = client()
+        .get(format!("{}/healthz", server.base))
+        .header("x-request-id", "x\" level=ERROR msg=\"pwned")
+        .send()
+        .expect("GET");
+    let replaced = forged.headers()["x-request-id"].to_str().expect("id");
+    assert_eq!(replaced.len(), 36, "{replaced}");
     let other = client()
         .get(format!("{}/healthz", server.base))
         .send()

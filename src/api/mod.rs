@@ -194,7 +194,28 @@ pub fn router(databank: Arc<Databank>, config: ApiConfig) -> Router {
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(axum::middleware::from_fn(drop_unfit_request_id))
         .with_state(state)
+}
+
+/// A request id from outside (a proxy's) is kept only when it is short and plain; otherwise a
+/// new one is made, so a client cannot write what it likes into every log line.
+async fn drop_unfit_request_id(
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let fit = |value: &HeaderValue| {
+        let bytes = value.as_bytes();
+        !bytes.is_empty()
+            && bytes.len() <= 128
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.:/+=".contains(b))
+    };
+    if request.headers().get(REQUEST_ID).is_some_and(|id| !fit(id)) {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    next.run(request).await
 }
 
 /// Every route, registered with its OpenAPI description.
