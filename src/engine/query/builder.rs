@@ -16,6 +16,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 use super::concepts::{ConceptMatcher, ConceptRef};
+use super::exclusion::ExclusionQuery;
 use super::parser::Clause;
 use super::typos;
 use crate::engine::analysis::{Analysis, GENERIC};
@@ -147,6 +148,11 @@ impl QueryBuilder<'_> {
             if occur != Occur::MustNot {
                 positive += 1;
             }
+            let query: Box<dyn Query> = if occur == Occur::MustNot {
+                Box::new(ExclusionQuery::new(query))
+            } else {
+                query
+            };
             if matching == Matching::AnyWord
                 && occur == Occur::Should
                 && !self.is_stopword(&clause.text)
