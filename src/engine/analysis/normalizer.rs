@@ -44,7 +44,7 @@ fn compute_forms(algorithm: Algorithm, word: &str) -> Forms {
 }
 
 /// Calls `use_forms` with the forms of a lowercase, non-CJK word under a stemmer.
-fn with_stemmed_forms<R>(
+pub(super) fn with_stemmed_forms<R>(
     algorithm: Algorithm,
     word: &str,
     use_forms: impl FnOnce(&Forms) -> R,
