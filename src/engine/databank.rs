@@ -16,7 +16,6 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use tantivy::directory::MmapDirectory;
 use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::{
     DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
@@ -26,6 +25,7 @@ use tantivy::{
 use crate::engine::analysis::detection::LanguageDetector;
 use crate::engine::analysis::Analysis;
 use crate::engine::catalog::Catalog;
+use crate::engine::directory::GroupSyncDirectory;
 use crate::engine::document::{FieldError, Initiative, RowReport, Validator};
 use crate::engine::error::{Error, Result};
 use crate::engine::indexer::{fingerprint, to_document};
@@ -153,14 +153,14 @@ impl Databank {
             )));
         }
         let analysis = Analysis::new(&catalog);
-        let mmap = MmapDirectory::open(directory)
+        let files = GroupSyncDirectory::open(directory)
             .map_err(|err| Error::Io(std::io::Error::other(err.to_string())))?;
-        let index = if Index::exists(&mmap)
+        let index = if Index::exists(&files)
             .map_err(|err| Error::Io(std::io::Error::other(err.to_string())))?
         {
-            Index::open(mmap)?
+            Index::open(files)?
         } else {
-            Index::create(mmap, build_schema(&catalog), Default::default())?
+            Index::create(files, build_schema(&catalog), Default::default())?
         };
         analysis.register(&index);
         let fields = IndexFields::resolve(&index.schema(), &catalog)?;

@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod catalog;
 pub mod databank;
+pub mod directory;
 pub mod document;
 pub mod error;
 pub mod facets;
