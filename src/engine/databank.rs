@@ -100,6 +100,17 @@ pub struct SubmittedRow {
     pub value: std::result::Result<Value, String>,
 }
 
+/// A validated batch, ready to be written (see [`Databank::prepare`]).
+#[derive(Debug)]
+pub struct PreparedBatch {
+    /// The counts so far: received, rejected, duplicates.
+    summary: LoadSummary,
+    /// The documents to write (the last of each id) and their fingerprints.
+    batch: Vec<(Initiative, u64)>,
+    /// Whether nothing may be written (invalid rows with [`OnError::Abort`]).
+    abort: bool,
+}
+
 /// A document to write, and whether it replaces a stored one with the same id.
 struct Upsert {
     initiative: Initiative,
@@ -275,6 +286,13 @@ impl Databank {
         on_error: OnError,
         dry_run: bool,
     ) -> Result<LoadSummary> {
+        let prepared = self.prepare(rows, on_error);
+        self.write_prepared(prepared, dry_run)
+    }
+
+    /// The first half of [`Databank::load`]: validates a batch and settles its duplicates.
+    /// Touches no index, so it can run while another batch is written.
+    pub fn prepare(&self, rows: Vec<SubmittedRow>, on_error: OnError) -> PreparedBatch {
         let mut summary = LoadSummary {
             received: rows.len(),
             ..LoadSummary::default()
@@ -341,6 +359,21 @@ impl Databank {
         }
         batch.reverse();
         let abort = on_error == OnError::Abort && !summary.rejected.is_empty();
+        PreparedBatch {
+            summary,
+            batch,
+            abort,
+        }
+    }
+
+    /// The second half of [`Databank::load`]: writes a prepared batch and commits it (unless
+    /// it was aborted or `dry_run`).
+    pub fn write_prepared(&self, prepared: PreparedBatch, dry_run: bool) -> Result<LoadSummary> {
+        let PreparedBatch {
+            mut summary,
+            batch,
+            abort,
+        } = prepared;
         // Writes are serialised: the counts below and the commit see the same index.
         let writer = if dry_run || abort {
             None
