@@ -1,12 +1,13 @@
 //! Bulk loading over HTTP while searches run.
 //!
 //! `cargo bench --bench bulk` (size: `BENCH_DOCS`, default 100000; batch: `BENCH_BATCH`, default
-//! 1000). Starts the real router on a loopback port over a fresh index, posts the synthetic
+//! 1000; concurrent connections posting batches: `BENCH_CONNECTIONS`, default 1, one batch after
+//! the other). Starts the real router on a loopback port over a fresh index, posts the synthetic
 //! corpus as NDJSON batches (each answer comes after the batch is committed and searchable), and
 //! meanwhile runs searches from another thread. Prints documents/s end to end and the search
 //! latency during the load.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -85,25 +86,38 @@ fn main() {
             times
         })
     };
-    let client = reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(600))
-        .build()
-        .expect("client");
+    let connections: usize = std::env::var("BENCH_CONNECTIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    // Each connection posts the next batch not yet taken, and waits for its answer.
+    let next = AtomicUsize::new(0);
     let started = Instant::now();
-    for body in bodies {
-        let response = client
-            .post(format!("{base}/v1/initiatives/bulk"))
-            .bearer_auth(TOKEN)
-            .header("content-type", "application/x-ndjson")
-            .body(body)
-            .send()
-            .expect("bulk");
-        assert!(
-            response.status().is_success(),
-            "{}",
-            response.text().unwrap_or_default()
-        );
-    }
+    std::thread::scope(|scope| {
+        for _ in 0..connections {
+            scope.spawn(|| {
+                let client = reqwest::blocking::Client::builder()
+                    .timeout(Duration::from_secs(600))
+                    .build()
+                    .expect("client");
+                while let Some(body) = bodies.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let response = client
+                        .post(format!("{base}/v1/initiatives/bulk"))
+                        .bearer_auth(TOKEN)
+                        .header("content-type", "application/x-ndjson")
+                        .body(body.clone())
+                        .send()
+                        .expect("bulk");
+                    assert!(
+                        response.status().is_success(),
+                        "{}",
+                        response.text().unwrap_or_default()
+                    );
+                }
+            });
+        }
+    });
     let elapsed = started.elapsed();
     done.store(true, Ordering::Relaxed);
     let mut times = searcher.join().expect("searcher");
@@ -116,7 +130,7 @@ fn main() {
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     println!(
-        "bulk over HTTP: {docs} docs in batches of {batch}: {:.1} s = {:.0} docs/s (acknowledged = committed and searchable)",
+        "bulk over HTTP: {docs} docs in batches of {batch}, {connections} connection(s): {:.1} s = {:.0} docs/s (acknowledged = committed and searchable)",
         elapsed.as_secs_f64(),
         docs as f64 / elapsed.as_secs_f64()
     );

@@ -1,7 +1,9 @@
 //! Index build and search latency, in-process, on the seed data and on a synthetic corpus.
 //!
-//! `cargo bench --bench search` (synthetic size: `BENCH_DOCS`, default 100000). Prints, per
-//! corpus: build time and docs/s, index size, and median / p99 latency of
+//! `cargo bench --bench search` (synthetic size: `BENCH_DOCS`, default 100000; documents per
+//! committed batch: `BENCH_BUILD_BATCH`, default 10000; `BENCH_BUILD_ONLY=1` stops after the
+//! builds). Prints, per corpus: build time, docs/s and the CPU time the process spent building
+//! (steadier than wall-clock time on a shared machine), index size, and median / p99 latency of
 //! * `engine`: `Databank::search` — a 2-word query, two filters selected, the 4 default facets
 //!   counted disjunctively, 20 hits with highlights;
 //! * `api`: the whole HTTP answer through the axum router (parse, search, JSON), in-process.
@@ -68,6 +70,7 @@ fn run_corpus(name: &str, documents: Vec<Value>, catalog: &Catalog) {
         })
         .sum();
     let queries = queries(&documents);
+    let cpu_before = process_cpu_seconds();
     let started = Instant::now();
     let batch = build_batch();
     let mut rows = Vec::with_capacity(batch);
@@ -87,13 +90,17 @@ fn run_corpus(name: &str, documents: Vec<Value>, catalog: &Catalog) {
         assert!(summary.rejected.is_empty(), "{:?}", &summary.rejected[..1]);
     }
     let build = started.elapsed();
+    let cpu = process_cpu_seconds() - cpu_before;
     println!(
-        "\n[{name}] {count} docs (~{} words each): build {:.2} s = {:.0} docs/s (batches of {batch}, each committed); index size {:.1} MiB",
+        "\n[{name}] {count} docs (~{} words each): build {:.2} s = {:.0} docs/s (batches of {batch}, each committed; {cpu:.1} s of CPU); index size {:.1} MiB",
         words / count.max(1),
         build.as_secs_f64(),
         count as f64 / build.as_secs_f64(),
         dir_size(dir.path()) as f64 / (1024.0 * 1024.0)
     );
+    if std::env::var("BENCH_BUILD_ONLY").is_ok_and(|v| v == "1") {
+        return;
+    }
 
     let requests: Vec<SearchRequest> = queries
         .iter()
@@ -318,4 +325,22 @@ fn dir_size(path: &Path) -> u64 {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+/// User + system CPU seconds of this process so far (Linux `/proc`; 0 elsewhere).
+fn process_cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // The fields after the command name (which may hold spaces) close with ')'.
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let ticks: f64 = fields
+        .get(11..13)
+        .map(|both| both.iter().filter_map(|t| t.parse::<f64>().ok()).sum())
+        .unwrap_or(0.0);
+    ticks / 100.0
 }

@@ -92,8 +92,9 @@ impl Default for ApiConfig {
 pub struct AppState {
     /// The engine; replaced as a whole when a reindex swaps in a rebuilt index.
     databank: RwLock<Arc<Databank>>,
-    /// Held by every write (bulk, delete, reindex) for its whole duration, so a write never
-    /// lands in an index that a reindex is replacing.
+    /// Held by every write (bulk, delete, reindex) while it writes (a bulk load reads and
+    /// validates its body before), so a write never lands in an index that a reindex is
+    /// replacing.
     pub(crate) write_gate: tokio::sync::Mutex<()>,
     /// The staff token (never logged).
     pub admin_token: Option<String>,

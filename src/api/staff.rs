@@ -122,15 +122,18 @@ pub async fn bulk(
             ApiError::InvalidBody(rejection.body_text())
         }
     })?;
-    let _writing = state.write_gate.lock().await;
     let databank = state.databank();
-    let (summary, encoding) = blocking(move || {
+    let (prepared, encoding) = blocking(move || {
         let submission =
             ingest::read(format, &body).map_err(|err| ApiError::InvalidBody(err.to_string()))?;
         let encoding = submission.encoding;
-        Ok((databank.load(submission.rows, on_error, dry_run)?, encoding))
+        Ok((databank.prepare(submission.rows, on_error), encoding))
     })
     .await?;
+    // Reading and validating run concurrently with other writes; only the write waits.
+    let _writing = state.write_gate.lock().await;
+    let databank = state.databank();
+    let summary = blocking(move || Ok(databank.write_prepared(prepared, dry_run)?)).await?;
     let rejected_rows = summary.rejected.len();
     if summary.committed {
         super::metrics::record_bulk(

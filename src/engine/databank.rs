@@ -10,12 +10,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use tantivy::directory::MmapDirectory;
 use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::{
     DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
@@ -25,6 +25,7 @@ use tantivy::{
 use crate::engine::analysis::detection::LanguageDetector;
 use crate::engine::analysis::Analysis;
 use crate::engine::catalog::Catalog;
+use crate::engine::directory::GroupSyncDirectory;
 use crate::engine::document::{FieldError, Initiative, RowReport, Validator};
 use crate::engine::error::{Error, Result};
 use crate::engine::indexer::{fingerprint, to_document};
@@ -99,6 +100,24 @@ pub struct SubmittedRow {
     pub value: std::result::Result<Value, String>,
 }
 
+/// A validated batch, ready to be written (see [`Databank::prepare`]).
+#[derive(Debug)]
+pub struct PreparedBatch {
+    /// The counts so far: received, rejected, duplicates.
+    summary: LoadSummary,
+    /// The documents to write (the last of each id) and their fingerprints.
+    batch: Vec<(Initiative, u64)>,
+    /// Whether nothing may be written (invalid rows with [`OnError::Abort`]).
+    abort: bool,
+}
+
+/// A document to write, and whether it replaces a stored one with the same id.
+struct Upsert {
+    initiative: Initiative,
+    hash: u64,
+    replaces: bool,
+}
+
 /// The search engine over one index directory.
 pub struct Databank {
     pub(crate) catalog: Catalog,
@@ -115,6 +134,8 @@ pub struct Databank {
     pub(crate) suggest_cache: Mutex<Option<(u64, Arc<crate::engine::suggest::SuggestIndex>)>>,
     /// Analyzers that hold at least one document (queries skip the others).
     active_analyzers: RwLock<Vec<String>>,
+    /// Set while a commit has not reached the reader yet (see [`Databank::writer_searcher`]).
+    reader_behind: AtomicBool,
     directory: PathBuf,
 }
 
@@ -143,14 +164,14 @@ impl Databank {
             )));
         }
         let analysis = Analysis::new(&catalog);
-        let mmap = MmapDirectory::open(directory)
+        let files = GroupSyncDirectory::open(directory)
             .map_err(|err| Error::Io(std::io::Error::other(err.to_string())))?;
-        let index = if Index::exists(&mmap)
+        let index = if Index::exists(&files)
             .map_err(|err| Error::Io(std::io::Error::other(err.to_string())))?
         {
-            Index::open(mmap)?
+            Index::open(files)?
         } else {
-            Index::create(mmap, build_schema(&catalog), Default::default())?
+            Index::create(files, build_schema(&catalog), Default::default())?
         };
         analysis.register(&index);
         let fields = IndexFields::resolve(&index.schema(), &catalog)?;
@@ -186,6 +207,7 @@ impl Databank {
             suggest_cache: Mutex::new(None),
             concepts,
             active_analyzers: RwLock::new(Vec::new()),
+            reader_behind: AtomicBool::new(false),
             directory: directory.to_path_buf(),
         };
         databank.refresh_active_analyzers()?;
@@ -264,6 +286,13 @@ impl Databank {
         on_error: OnError,
         dry_run: bool,
     ) -> Result<LoadSummary> {
+        let prepared = self.prepare(rows, on_error);
+        self.write_prepared(prepared, dry_run)
+    }
+
+    /// The first half of [`Databank::load`]: validates a batch and settles its duplicates.
+    /// Touches no index, so it can run while another batch is written.
+    pub fn prepare(&self, rows: Vec<SubmittedRow>, on_error: OnError) -> PreparedBatch {
         let mut summary = LoadSummary {
             received: rows.len(),
             ..LoadSummary::default()
@@ -330,24 +359,59 @@ impl Databank {
         }
         batch.reverse();
         let abort = on_error == OnError::Abort && !summary.rejected.is_empty();
+        PreparedBatch {
+            summary,
+            batch,
+            abort,
+        }
+    }
+
+    /// The second half of [`Databank::load`]: writes a prepared batch and commits it (unless
+    /// it was aborted or `dry_run`).
+    pub fn write_prepared(&self, prepared: PreparedBatch, dry_run: bool) -> Result<LoadSummary> {
+        let PreparedBatch {
+            mut summary,
+            batch,
+            abort,
+        } = prepared;
         // Writes are serialised: the counts below and the commit see the same index.
         let writer = if dry_run || abort {
             None
         } else {
             Some(self.lock_writer()?)
         };
-        let searcher = self.searcher();
+        let searcher = if writer.is_some() {
+            self.writer_searcher()?
+        } else {
+            self.searcher()
+        };
+        // The stored versions, looked up in parallel (with the writer locked, the searcher
+        // sees the last commit).
+        let stored: Vec<Option<u64>> = batch
+            .par_iter()
+            .map(|(initiative, _)| self.stored_hash(&searcher, &initiative.id))
+            .collect::<Result<_>>()?;
         let mut to_write = Vec::with_capacity(batch.len());
-        for (initiative, hash) in batch {
-            match self.stored_hash(&searcher, &initiative.id)? {
-                None => summary.created += 1,
+        for ((initiative, hash), stored) in batch.into_iter().zip(stored) {
+            let replaces = match stored {
+                None => {
+                    summary.created += 1;
+                    false
+                }
                 Some(stored) if stored == hash => {
                     summary.unchanged += 1;
                     continue;
                 }
-                Some(_) => summary.updated += 1,
-            }
-            to_write.push((initiative, hash));
+                Some(_) => {
+                    summary.updated += 1;
+                    true
+                }
+            };
+            to_write.push(Upsert {
+                initiative,
+                hash,
+                replaces,
+            });
         }
         let Some(writer) = writer else {
             if abort && !dry_run {
@@ -366,22 +430,27 @@ impl Databank {
     }
 
     /// Adds a batch and commits it: durable (fsynced) and visible all at once when this returns.
-    fn write(&self, mut writer: WriterGuard<'_>, batch: &[(Initiative, u64)]) -> Result<()> {
-        // Tokenisation happens here, in parallel; tantivy's threads then build the postings.
+    fn write(&self, mut writer: WriterGuard<'_>, batch: &[Upsert]) -> Result<()> {
+        // The documents are built here, in parallel; tantivy's threads then tokenise them and
+        // build the postings.
         let documents: Vec<TantivyDocument> = batch
             .par_iter()
-            .map(|(initiative, hash)| {
+            .map(|upsert| {
                 to_document(
-                    initiative,
-                    *hash,
+                    &upsert.initiative,
+                    upsert.hash,
                     &self.catalog,
                     &self.analysis,
                     &self.fields,
                 )
             })
             .collect();
-        for ((initiative, _), document) in batch.iter().zip(documents) {
-            writer.delete_term(Term::from_field_text(self.fields.id, &initiative.id));
+        for (upsert, document) in batch.iter().zip(documents) {
+            // A delete costs a term lookup in every segment at commit: only ids that are in the
+            // index get one.
+            if upsert.replaces {
+                writer.delete_term(Term::from_field_text(self.fields.id, &upsert.initiative.id));
+            }
             if let Err(err) = writer.add_document(document) {
                 // Nothing of a batch is kept unless all of it is.
                 let _ = writer.rollback();
@@ -397,6 +466,8 @@ impl Databank {
     /// the new `meta.json` survives a power loss, and makes the commit visible to searches.
     /// The commit's payload is its time (RFC 3339, UTC), read back by [`Databank::last_commit`].
     fn commit(&self, writer: &mut IndexWriter) -> Result<()> {
+        // Until the reader is reloaded, the writer's lookups must not trust it.
+        self.reader_behind.store(true, Ordering::SeqCst);
         let committed_at = commit_time();
         let committed = writer.prepare_commit().and_then(|mut prepared| {
             prepared.set_payload(&committed_at);
@@ -409,6 +480,7 @@ impl Databank {
         #[cfg(unix)]
         std::fs::File::open(&self.directory)?.sync_all()?;
         self.reader.reload()?;
+        self.reader_behind.store(false, Ordering::SeqCst);
         Ok(())
     }
 
@@ -427,10 +499,20 @@ impl Databank {
         Ok(Some(rfc3339(time::OffsetDateTime::from(modified))))
     }
 
+    /// A searcher on the last commit, for a writer (call with the writer locked): reloads the
+    /// reader if the last commit could not (which ids exist decides whether a write deletes).
+    fn writer_searcher(&self) -> Result<Searcher> {
+        if self.reader_behind.load(Ordering::SeqCst) {
+            self.reader.reload()?;
+            self.reader_behind.store(false, Ordering::SeqCst);
+        }
+        Ok(self.searcher())
+    }
+
     /// Deletes an initiative; false when there was none with that id.
     pub fn delete(&self, id: &str) -> Result<bool> {
         let mut writer = self.lock_writer()?;
-        if self.doc_address(&self.searcher(), id)?.is_none() {
+        if self.doc_address(&self.writer_searcher()?, id)?.is_none() {
             return Ok(false);
         }
         writer.delete_term(Term::from_field_text(self.fields.id, id));

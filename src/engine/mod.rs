@@ -10,6 +10,7 @@
 pub mod analysis;
 pub mod catalog;
 pub mod databank;
+pub mod directory;
 pub mod document;
 pub mod error;
 pub mod facets;
@@ -25,6 +26,6 @@ pub mod suggest;
 pub mod taxonomy;
 
 pub use catalog::Catalog;
-pub use databank::{Databank, Duplicate, LoadSummary, OnError, SubmittedRow};
+pub use databank::{Databank, Duplicate, LoadSummary, OnError, PreparedBatch, SubmittedRow};
 pub use error::{Error, Result};
 pub use search::{Hit, SearchRequest, SearchResponse, Sort};

@@ -9,10 +9,17 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Folds accents and special Latin letters of a lowercase word to ASCII where possible.
 pub fn fold_accents(word: &str) -> String {
-    if word.is_ascii() {
-        return word.to_string();
-    }
     let mut folded = String::with_capacity(word.len());
+    fold_accents_into(word, &mut folded);
+    folded
+}
+
+/// [`fold_accents`] appended to `folded` (no allocation when it has room).
+pub fn fold_accents_into(word: &str, folded: &mut String) {
+    if word.is_ascii() {
+        folded.push_str(word);
+        return;
+    }
     for c in word.nfd() {
         if is_combining_mark(c) {
             continue;
@@ -30,7 +37,6 @@ pub fn fold_accents(word: &str) -> String {
             _ => folded.push(c),
         }
     }
-    folded
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod cjk;
 pub mod detection;
 pub mod folding;
 pub mod initial_filter;
+pub mod language_tokenizer;
 pub mod multilingual;
 pub mod normalizer;
 
@@ -20,6 +21,7 @@ use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, TextAnalyzer, Token};
 use tantivy::Index;
 
 use crate::engine::catalog::Catalog;
+use language_tokenizer::LanguageTokenizer;
 use normalizer::LanguageNormalizer;
 
 /// The analyzer of languages without a stemmer.
@@ -173,11 +175,10 @@ impl Analysis {
     }
 }
 
+/// The analyzer of a language: `SimpleTokenizer → LowerCaser → LanguageNormalizer`, fused
+/// into one [`LanguageTokenizer`].
 fn build(stemmer: Option<Algorithm>, max_token_bytes: usize) -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(LowerCaser)
-        .filter(LanguageNormalizer::new(stemmer, max_token_bytes))
-        .build()
+    TextAnalyzer::from(LanguageTokenizer::new(stemmer, max_token_bytes))
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::sync::RwLock;
 
 use frostem::Algorithm;
 use rustc_hash::FxHashMap;
@@ -19,17 +20,46 @@ use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 use super::cjk::{bigrams, has_cjk, script_runs};
 use super::folding::fold_accents;
 
-/// Entries a thread's stem cache holds (per stemmer) before it starts afresh.
+/// Entries a stem cache holds (per stemmer) before it starts afresh.
 const STEM_CACHE_ENTRIES: usize = 200_000;
 
 /// The forms of a word: `fold(stem(w))`, and `stem(fold(w))` when it differs.
 type Forms = (String, Option<String>);
 
+/// The stem caches of one thread, or of the process: one map per algorithm, indexed by the
+/// algorithm's discriminant.
+type StemCaches = Vec<FxHashMap<String, Forms>>;
+
 thread_local! {
     /// Stemming is the most expensive step of analysis (indexing, query analysis, highlights)
     /// and words repeat (Zipf): each thread remembers the forms of the words it has seen.
-    /// One map per algorithm, indexed by the algorithm's discriminant.
-    static STEM_CACHE: RefCell<Vec<FxHashMap<String, Forms>>> = const { RefCell::new(Vec::new()) };
+    static STEM_CACHE: RefCell<StemCaches> = const { RefCell::new(Vec::new()) };
+}
+
+/// The forms every thread has computed. tantivy starts new indexing threads at every commit:
+/// they fill their own cache from this one instead of stemming the vocabulary again.
+static SHARED_STEM_CACHE: RwLock<StemCaches> = RwLock::new(Vec::new());
+
+/// The forms of `word` from the shared cache, computed (and shared) when absent.
+fn shared_forms(algorithm: Algorithm, word: &str) -> Forms {
+    let slot = algorithm as usize;
+    if let Ok(shared) = SHARED_STEM_CACHE.read() {
+        if let Some(known) = shared.get(slot).and_then(|forms| forms.get(word)) {
+            return known.clone();
+        }
+    }
+    let computed = compute_forms(algorithm, word);
+    if let Ok(mut shared) = SHARED_STEM_CACHE.write() {
+        if shared.len() <= slot {
+            shared.resize_with(slot + 1, FxHashMap::default);
+        }
+        let forms = &mut shared[slot];
+        if forms.len() >= STEM_CACHE_ENTRIES {
+            forms.clear();
+        }
+        forms.insert(word.to_string(), computed.clone());
+    }
+    computed
 }
 
 fn compute_forms(algorithm: Algorithm, word: &str) -> Forms {
@@ -44,7 +74,7 @@ fn compute_forms(algorithm: Algorithm, word: &str) -> Forms {
 }
 
 /// Calls `use_forms` with the forms of a lowercase, non-CJK word under a stemmer.
-fn with_stemmed_forms<R>(
+pub(super) fn with_stemmed_forms<R>(
     algorithm: Algorithm,
     word: &str,
     use_forms: impl FnOnce(&Forms) -> R,
@@ -62,7 +92,7 @@ fn with_stemmed_forms<R>(
         if forms.len() >= STEM_CACHE_ENTRIES {
             forms.clear();
         }
-        let computed = compute_forms(algorithm, word);
+        let computed = shared_forms(algorithm, word);
         let result = use_forms(&computed);
         forms.insert(word.to_string(), computed);
         result

@@ -8,6 +8,7 @@
 pub mod spreadsheet;
 pub mod text;
 
+use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::engine::databank::SubmittedRow;
@@ -95,25 +96,30 @@ pub fn read(format: Format, body: &[u8]) -> Result<Submission, IngestError> {
 
 fn read_ndjson(body: &[u8]) -> Submission {
     let body = body.strip_prefix(text::UTF8_BOM).unwrap_or(body);
-    let mut rows = Vec::new();
-    for (index, line) in body.split(|&byte| byte == b'\n').enumerate() {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let value = match std::str::from_utf8(line) {
-            Err(err) => Err(format!(
-                "the line is not valid UTF-8 (byte {})",
-                err.valid_up_to() + 1
-            )),
-            Ok(text) => serde_json::from_str::<Value>(text)
-                .map_err(|err| format!("the line is not valid JSON: {err}")),
-        };
-        rows.push(SubmittedRow {
-            line: index + 1,
-            value,
-        });
-    }
+    let lines: Vec<(usize, &[u8])> = body
+        .split(|&byte| byte == b'\n')
+        .enumerate()
+        .map(|(index, line)| (index, line.strip_suffix(b"\r").unwrap_or(line)))
+        .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
+        .collect();
+    // Lines are parsed in parallel, and kept in order.
+    let rows = lines
+        .into_par_iter()
+        .map(|(index, line)| {
+            let value = match std::str::from_utf8(line) {
+                Err(err) => Err(format!(
+                    "the line is not valid UTF-8 (byte {})",
+                    err.valid_up_to() + 1
+                )),
+                Ok(text) => serde_json::from_str::<Value>(text)
+                    .map_err(|err| format!("the line is not valid JSON: {err}")),
+            };
+            SubmittedRow {
+                line: index + 1,
+                value,
+            }
+        })
+        .collect();
     Submission {
         rows,
         encoding: "UTF-8",

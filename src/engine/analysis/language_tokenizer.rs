@@ -1,0 +1,549 @@
+//! The language tokenizer: the analysis chain of a language in one pass.
+//!
+//! It gives exactly the tokens of `SimpleTokenizer → LowerCaser → LanguageNormalizer` (see
+//! [`super::normalizer`]): words are the runs of alphanumeric characters, lowercased, then
+//! stemmed and folded (or bigrammed when they hold CJK), with the same texts, positions and
+//! offsets. It is only cheaper:
+//!
+//! * one scan of the text with an ASCII fast path (no `char` decoding for ASCII bytes);
+//! * no `String` allocated per token: the token's text, the lowercase buffer and the second form
+//!   of an accented word are buffers the tokenizer keeps between streams;
+//! * a word's forms come from the per-thread stem cache (`with_stemmed_forms`), looked up with a
+//!   borrowed `&str`, copied into the reused buffers;
+//! * folding only runs on words with a non-ASCII character.
+//!
+//! CJK words (rare outside Korean, Japanese and Chinese text) take the normalizer's own path.
+//!
+//! ```text
+//! "Hortas urbanas: educação"  (portuguese)
+//!   → hort@0  urban@1  educ@2 (fold(stem(w)))  educaca@2 (stem(fold(w)))
+//! ```
+
+use std::sync::OnceLock;
+
+use frostem::Algorithm;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use super::cjk::{has_cjk, is_cjk};
+use super::folding::fold_accents_into;
+use super::normalizer::with_stemmed_forms;
+
+/// Tokenizer: split, lowercase, stem and fold in one pass.
+#[derive(Clone)]
+pub struct LanguageTokenizer {
+    stemmer: Option<Algorithm>,
+    max_token_bytes: usize,
+    buffers: Buffers,
+}
+
+/// Buffers reused from one token (and one stream) to the next.
+#[derive(Clone, Default)]
+struct Buffers {
+    token: Token,
+    lower: String,
+    second: String,
+    pieces: Vec<Piece>,
+    bounds: Vec<usize>,
+}
+
+/// A piece of a word holding CJK: a byte range of the lowercase word, and whether it is a
+/// CJK bigram (or lone character) or a run of other characters.
+#[derive(Clone, Copy)]
+struct Piece {
+    from: usize,
+    to: usize,
+    cjk: bool,
+}
+
+/// The word whose pieces are being emitted.
+#[derive(Clone, Copy, Default)]
+struct PiecedWord {
+    offset_from: usize,
+    offset_to: usize,
+    /// Whether the lowercase word has the original's byte length (piece offsets are then
+    /// exact; otherwise every piece has the word's offsets).
+    same_length: bool,
+    /// The position of the first piece.
+    position: usize,
+    /// The next piece to emit.
+    next: usize,
+}
+
+impl LanguageTokenizer {
+    /// A tokenizer that stems with `stemmer` (none: fold only) and drops words longer than
+    /// `max_token_bytes` once lowercased.
+    pub fn new(stemmer: Option<Algorithm>, max_token_bytes: usize) -> Self {
+        LanguageTokenizer {
+            stemmer,
+            max_token_bytes,
+            buffers: Buffers::default(),
+        }
+    }
+}
+
+impl Tokenizer for LanguageTokenizer {
+    type TokenStream<'a> = LanguageTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> LanguageTokenStream<'a> {
+        let buffers = &mut self.buffers;
+        buffers.token.reset();
+        buffers.pieces.clear();
+        LanguageTokenStream {
+            text,
+            alphanumeric: bmp_alphanumeric(),
+            cursor: 0,
+            next_position: 0,
+            shift: 0,
+            stemmer: self.stemmer,
+            max_token_bytes: self.max_token_bytes,
+            token: &mut buffers.token,
+            lower: &mut buffers.lower,
+            second: &mut buffers.second,
+            second_at: None,
+            pieces: &mut buffers.pieces,
+            bounds: &mut buffers.bounds,
+            pieced: PiecedWord::default(),
+        }
+    }
+}
+
+/// The stream of analysed tokens.
+pub struct LanguageTokenStream<'a> {
+    text: &'a str,
+    alphanumeric: &'static [u64; 1024],
+    /// Byte offset where the search for the next word starts.
+    cursor: usize,
+    /// The position the split would give the next word (dropped words keep theirs).
+    next_position: usize,
+    /// Extra positions taken by CJK bigram expansion so far.
+    shift: usize,
+    stemmer: Option<Algorithm>,
+    max_token_bytes: usize,
+    token: &'a mut Token,
+    lower: &'a mut String,
+    /// The stem-of-folded form of the current word, emitted next at the same position.
+    second: &'a mut String,
+    /// Offsets and position of the word `second` belongs to, while it waits. (The consumer
+    /// may have taken or changed the token meanwhile: every field is set again.)
+    second_at: Option<(usize, usize, usize)>,
+    /// The pieces of the last word holding CJK; `pieced.next` is the next to emit.
+    pieces: &'a mut Vec<Piece>,
+    /// Character boundaries of a CJK run (scratch).
+    bounds: &'a mut Vec<usize>,
+    pieced: PiecedWord,
+}
+
+/// `char::is_alphanumeric` of every character of the Basic Multilingual Plane, one bit each
+/// (8 KiB, built on first use): the split's test without the Unicode table search.
+fn bmp_alphanumeric() -> &'static [u64; 1024] {
+    static TABLE: OnceLock<Box<[u64; 1024]>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = Box::new([0u64; 1024]);
+        for code in 0..=0xFFFFu32 {
+            if char::from_u32(code).is_some_and(char::is_alphanumeric) {
+                table[(code >> 6) as usize] |= 1 << (code & 63);
+            }
+        }
+        table
+    })
+}
+
+/// Whether the character starting at byte `at` of `text` (a character boundary) is
+/// alphanumeric, and its length in bytes.
+#[inline]
+fn alphanumeric_at(text: &str, at: usize, table: &[u64; 1024]) -> (bool, usize) {
+    let byte = text.as_bytes()[at];
+    if byte.is_ascii() {
+        return (byte.is_ascii_alphanumeric(), 1);
+    }
+    match text.get(at..).and_then(|rest| rest.chars().next()) {
+        Some(c) => {
+            let code = c as u32;
+            let alphanumeric = if code <= 0xFFFF {
+                table[(code >> 6) as usize] & (1 << (code & 63)) != 0
+            } else {
+                c.is_alphanumeric()
+            };
+            (alphanumeric, c.len_utf8())
+        }
+        // Unreachable: `at` is a character boundary.
+        None => (false, 1),
+    }
+}
+
+impl LanguageTokenStream<'_> {
+    /// The byte range of the next run of alphanumeric characters, and whether it is ASCII.
+    fn next_word(&mut self) -> Option<(usize, usize, bool)> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let table = self.alphanumeric;
+        let mut at = self.cursor;
+        loop {
+            if at >= bytes.len() {
+                self.cursor = bytes.len();
+                return None;
+            }
+            let (alphanumeric, width) = alphanumeric_at(text, at, table);
+            if alphanumeric {
+                break;
+            }
+            at += width;
+        }
+        let from = at;
+        let mut ascii = true;
+        while at < bytes.len() {
+            // ASCII letters and digits first, without decoding.
+            if bytes[at].is_ascii_alphanumeric() {
+                at += 1;
+                continue;
+            }
+            let (alphanumeric, width) = alphanumeric_at(text, at, table);
+            if !alphanumeric {
+                break;
+            }
+            ascii = false;
+            at += width;
+        }
+        self.cursor = at;
+        Some((from, at, ascii))
+    }
+
+    /// Cuts the lowercase word (which holds CJK) into pieces, as the normalizer does: the
+    /// bigrams of its CJK runs (a lone character stays whole) and its other runs when not
+    /// longer than the limit, at consecutive positions.
+    fn cut_pieces(&mut self, from: usize, to: usize, position: usize) {
+        let word = self.lower.as_str();
+        let pieces = &mut *self.pieces;
+        let bounds = &mut *self.bounds;
+        pieces.clear();
+        let mut run_start = 0;
+        let mut run_cjk = None;
+        for (index, c) in word
+            .char_indices()
+            .chain(std::iter::once((word.len(), ' ')))
+        {
+            let cjk = index < word.len() && is_cjk(c);
+            match run_cjk {
+                Some(kind) if kind == cjk && index < word.len() => continue,
+                Some(kind) => {
+                    let run = Piece {
+                        from: run_start,
+                        to: index,
+                        cjk: kind,
+                    };
+                    push_run(word, run, self.max_token_bytes, pieces, bounds);
+                    run_start = index;
+                }
+                None => {}
+            }
+            run_cjk = Some(cjk);
+        }
+        let emitted = pieces.len();
+        self.pieced = PiecedWord {
+            offset_from: from,
+            offset_to: to,
+            same_length: to - from == word.len(),
+            position: position + self.shift,
+            next: 0,
+        };
+        self.shift += emitted.saturating_sub(1);
+    }
+
+    /// Emits the next pending piece, if any.
+    fn next_piece(&mut self) -> bool {
+        let Some(&piece) = self.pieces.get(self.pieced.next) else {
+            return false;
+        };
+        let index = self.pieced.next;
+        self.pieced.next += 1;
+        let token = &mut *self.token;
+        let text = &self.lower[piece.from..piece.to];
+        token.text.clear();
+        if piece.cjk {
+            token.text.push_str(text);
+        } else {
+            match self.stemmer {
+                Some(algorithm) => {
+                    with_stemmed_forms(algorithm, text, |forms| token.text.push_str(&forms.0))
+                }
+                None => fold_accents_into(text, &mut token.text),
+            }
+        }
+        let word = self.pieced;
+        (token.offset_from, token.offset_to) = if word.same_length {
+            (word.offset_from + piece.from, word.offset_from + piece.to)
+        } else {
+            (word.offset_from, word.offset_to)
+        };
+        token.position = word.position + index;
+        token.position_length = 1;
+        true
+    }
+}
+
+/// Appends the pieces of a run of `word`: a CJK run gives its character bigrams (a lone
+/// character stays whole), another run itself when not longer than `max_token_bytes`.
+fn push_run(
+    word: &str,
+    run: Piece,
+    max_token_bytes: usize,
+    pieces: &mut Vec<Piece>,
+    bounds: &mut Vec<usize>,
+) {
+    if !run.cjk {
+        if run.to - run.from <= max_token_bytes {
+            pieces.push(run);
+        }
+        return;
+    }
+    bounds.clear();
+    bounds.extend(
+        word[run.from..run.to]
+            .char_indices()
+            .map(|(index, _)| run.from + index),
+    );
+    bounds.push(run.to);
+    let chars = bounds.len() - 1;
+    if chars <= 1 {
+        pieces.push(run);
+        return;
+    }
+    for i in 0..chars - 1 {
+        pieces.push(Piece {
+            from: bounds[i],
+            to: bounds[i + 2],
+            cjk: true,
+        });
+    }
+}
+
+impl TokenStream for LanguageTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        if let Some((offset_from, offset_to, position)) = self.second_at.take() {
+            let token = &mut *self.token;
+            std::mem::swap(&mut token.text, self.second);
+            token.offset_from = offset_from;
+            token.offset_to = offset_to;
+            token.position = position;
+            token.position_length = 1;
+            return true;
+        }
+        if self.next_piece() {
+            return true;
+        }
+        loop {
+            let Some((from, to, ascii)) = self.next_word() else {
+                return false;
+            };
+            let position = self.next_position;
+            self.next_position += 1;
+            let word = &self.text[from..to];
+            self.lower.clear();
+            if ascii {
+                self.lower.push_str(word);
+                self.lower.make_ascii_lowercase();
+            } else {
+                // As `LowerCaser`: character by character, no final-sigma rule.
+                for c in word.chars() {
+                    self.lower.extend(c.to_lowercase());
+                }
+                if has_cjk(self.lower) {
+                    self.cut_pieces(from, to, position);
+                    if self.next_piece() {
+                        return true;
+                    }
+                    continue;
+                }
+            }
+            if self.lower.len() > self.max_token_bytes {
+                continue;
+            }
+            let token = &mut *self.token;
+            token.offset_from = from;
+            token.offset_to = to;
+            token.position = position + self.shift;
+            token.position_length = 1;
+            token.text.clear();
+            match self.stemmer {
+                None => fold_accents_into(self.lower, &mut token.text),
+                Some(algorithm) => {
+                    let second = &mut *self.second;
+                    let has_second =
+                        with_stemmed_forms(algorithm, self.lower, |(first, fold_then_stem)| {
+                            token.text.push_str(first);
+                            match fold_then_stem {
+                                Some(form) => {
+                                    second.clear();
+                                    second.push_str(form);
+                                    true
+                                }
+                                None => false,
+                            }
+                        });
+                    if has_second {
+                        self.second_at = Some((from, to, token.position));
+                    }
+                }
+            }
+            return true;
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, TextAnalyzer};
+
+    use super::*;
+    use crate::engine::analysis::normalizer::LanguageNormalizer;
+    use crate::engine::catalog::Catalog;
+    use crate::synthetic::Rng;
+
+    const MAX_TOKEN_BYTES: usize = 64;
+
+    /// The chain the fused tokenizer replaces.
+    fn chain(stemmer: Option<Algorithm>) -> TextAnalyzer {
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(LanguageNormalizer::new(stemmer, MAX_TOKEN_BYTES))
+            .build()
+    }
+
+    /// The tokens of `text`, read by reference, or taken out of the stream as
+    /// `Analysis::tokens` does (the stream must not rely on its token being left alone).
+    fn all_tokens(analyzer: &mut TextAnalyzer, text: &str, take: bool) -> Vec<Token> {
+        let mut stream = analyzer.token_stream(text);
+        let mut tokens = Vec::new();
+        while stream.advance() {
+            tokens.push(if take {
+                std::mem::take(stream.token_mut())
+            } else {
+                stream.token().clone()
+            });
+        }
+        tokens
+    }
+
+    /// Every stemmer of the catalog, and none (`generic`).
+    fn stemmers() -> Vec<Option<Algorithm>> {
+        let catalog = Catalog::embedded().expect("catalog");
+        let mut stemmers: Vec<Option<Algorithm>> = vec![None];
+        for name in catalog.schema.analyzers.stemmers.values() {
+            let algorithm = Algorithm::from_name(name).expect("stemmer");
+            if !stemmers.contains(&Some(algorithm)) {
+                stemmers.push(Some(algorithm));
+            }
+        }
+        stemmers
+    }
+
+    /// Compares the two token streams of `texts` under `stemmer`, reusing each tokenizer across
+    /// texts as the indexer does.
+    fn assert_same_tokens(stemmer: Option<Algorithm>, texts: &[String]) {
+        let mut old = chain(stemmer);
+        let mut fused = TextAnalyzer::from(LanguageTokenizer::new(stemmer, MAX_TOKEN_BYTES));
+        for (n, text) in texts.iter().enumerate() {
+            let take = n % 2 == 1;
+            assert_eq!(
+                all_tokens(&mut fused, text, take),
+                all_tokens(&mut old, text, false),
+                "{stemmer:?} on {text:?}"
+            );
+        }
+    }
+
+    fn strings_of(value: &serde_json::Value, into: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(text) => into.push(text.clone()),
+            serde_json::Value::Array(values) => values.iter().for_each(|v| strings_of(v, into)),
+            serde_json::Value::Object(map) => map.values().for_each(|v| strings_of(v, into)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn same_tokens_as_the_chain_on_the_seed_data_under_every_analyzer() {
+        let mut texts = Vec::new();
+        for (_, contents) in crate::resources::seed_files() {
+            for line in contents.lines() {
+                if let Ok(document) = serde_json::from_str::<serde_json::Value>(line) {
+                    strings_of(&document, &mut texts);
+                }
+            }
+        }
+        assert!(texts.len() > 1_000, "{}", texts.len());
+        for stemmer in stemmers() {
+            assert_same_tokens(stemmer, &texts);
+        }
+    }
+
+    #[test]
+    fn same_tokens_as_the_chain_on_edge_cases() {
+        let long = "a".repeat(MAX_TOKEN_BYTES);
+        let texts: Vec<String> = [
+            "",
+            "   ",
+            "!!,;",
+            "Educación EDUCACIÓN educación educacion",
+            "İstanbul IŞIK ışık ΟΔΥΣΣΕΥΣ Σοφία",
+            "STRASSE Straße ÆBLE Œuvre øresund Łódź Þór",
+            "l'escola d’infants col·lectiu pa-ra-sol",
+            "마을교육공동체는 마을 교육 공동체 covid19대응 대응covid19 학교A학교",
+            "마을교육 school gardens after bigrams",
+            "東京都の学校 学 a学b 中文abc中文",
+            "Cafe\u{301} nai\u{308}ve e\u{301}cole",
+            "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ①② ¹²³ ٣٤٥ १२३ 🙂 emoji🙂word",
+            "ǅemal ǈubljana ﬁne ﬂow",
+            &format!("{long} {long}a {long}é {}é b", "é".repeat(32)),
+            &format!("{}x 교육", "마".repeat(30)),
+            &format!("{}마을 end", "x".repeat(70)),
+            "x\u{0}y\u{1F}z\ttab\nnewline",
+        ]
+        .iter()
+        .map(|text| text.to_string())
+        .collect();
+        for stemmer in stemmers() {
+            assert_same_tokens(stemmer, &texts);
+        }
+    }
+
+    #[test]
+    fn same_tokens_as_the_chain_on_random_text() {
+        // Random mixtures of the characters that take different paths: ASCII letters and
+        // digits, accented and special Latin letters, case-changing ones, CJK, marks,
+        // separators, punctuation, emoji.
+        let alphabet: Vec<char> = "aAzZ09 eé É ç ß ẞ İ ı Σ ς ǅ ﬁ ø Æ œ · ’ ' - , . \t\n마을교육 学校 カ ̈ ́ 🙂 ① ٣ ñ Ñ ã õ à è ì ò ù ü ö ä"
+            .chars()
+            .collect();
+        let mut rng = Rng::new(2026);
+        let mut texts = Vec::new();
+        for _ in 0..3_000 {
+            let length = rng.below(120);
+            let mut text = String::new();
+            for _ in 0..length {
+                let c = *rng.pick(&alphabet);
+                // Now and then a long run of one character: words over the length limit.
+                let repeat = if rng.below(20) == 0 {
+                    30 + rng.below(50)
+                } else {
+                    1
+                };
+                for _ in 0..repeat {
+                    text.push(c);
+                }
+            }
+            texts.push(text);
+        }
+        for stemmer in stemmers() {
+            assert_same_tokens(stemmer, &texts);
+        }
+    }
+}
