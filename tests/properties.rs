@@ -587,6 +587,12 @@ fn mutation() -> impl Strategy<Value = Mutation> {
             .prop_map(|name| set(&name, json!("value"))),
         Just(set("Title", json!("capitalised header"))),
         Just(set("translations", json!(["en"]))),
+        Just(set("translations", json!({"xx": {"title": "t"}}))),
+        Just(set("translations", json!({"de": {"summary": "no title"}}))),
+        Just(set(
+            "translations",
+            json!({"it": {"title": "t", "notes": "n"}})
+        )),
     ]
 }
 
