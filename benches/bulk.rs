@@ -48,6 +48,8 @@ fn main() {
         databank,
         ApiConfig {
             admin_token: Some(TOKEN.into()),
+            // The searching thread is one client asking 50 times a second.
+            rate_limit: None,
             ..ApiConfig::default()
         },
     );

@@ -4,7 +4,9 @@
 //! `cargo bench --bench load` — needs `wrk` (`apt-get install wrk`). Environment:
 //! `BENCH_DOCS` (synthetic initiatives, default 100000), `BENCH_SECONDS` (per run, default 20),
 //! `BENCH_CONNECTIONS` (wrk connections, default 16), `BENCH_THREADS` (in-process threads and
-//! the server's `--max-concurrent-searches`, default: the number of cores).
+//! the server's `--max-concurrent-searches`, default: the number of cores), `BENCH_DATA_DIR`
+//! (keep the data directory there and reuse its index; it also holds the mix as `paths.txt` and
+//! the wrk script as `mix.lua`, to run wrk by hand).
 //!
 //! The mix (2,000 requests cycled): 40% plain 2-word searches, 30% searches with 1-3 filters, both
 //! with the default facets and highlights; 20% suggest on a 3-5 letter prefix; 10% document
@@ -45,11 +47,15 @@ fn main() {
     }
     let catalog = Catalog::embedded().expect("catalog");
     let dir = tempfile::tempdir().expect("temp dir");
-    let index_dir = dir.path().join("index");
+    // BENCH_DATA_DIR keeps the data directory (and reuses its index) between runs.
+    let data_dir = std::env::var_os("BENCH_DATA_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.path().to_path_buf());
+    let index_dir = data_dir.join("index");
     let mut generator = Generator::new(&catalog, 42);
     let documents: Vec<Value> = (0..docs).map(|n| generator.document(n)).collect();
     let mix = request_mix(&documents);
-    {
+    if !index_dir.join("meta.json").exists() {
         let started = Instant::now();
         let databank = Databank::open(&index_dir, catalog.clone()).expect("open");
         for (chunk_number, chunk) in documents.chunks(10_000).enumerate() {
@@ -78,10 +84,10 @@ fn main() {
         engine
     };
 
-    let (mut server, base) = start_server(dir.path(), threads);
-    let paths_file = dir.path().join("paths.txt");
+    let (mut server, base) = start_server(&data_dir, threads);
+    let paths_file = data_dir.join("paths.txt");
     std::fs::write(&paths_file, mix.join("\n")).expect("paths");
-    let script = dir.path().join("mix.lua");
+    let script = data_dir.join("mix.lua");
     std::fs::write(&script, WRK_SCRIPT).expect("script");
     // Warm up (page cache, suggesters), then measure.
     run_wrk(&base, &script, &paths_file, connections, 3);

@@ -215,7 +215,11 @@ fn run_corpus(name: &str, documents: Vec<Value>, catalog: &Catalog) {
     }));
 
     let databank = Arc::new(databank);
-    let router = databank::api::router(databank.clone(), databank::api::ApiConfig::default());
+    let config = databank::api::ApiConfig {
+        rate_limit: None,
+        ..databank::api::ApiConfig::default()
+    };
+    let router = databank::api::router(databank.clone(), config);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

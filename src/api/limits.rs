@@ -1,13 +1,13 @@
 //! What keeps a public API standing: who the client is (its IP, read from `X-Forwarded-For`
-//! only behind a trusted proxy), a per-IP rate limit (429 with `Retry-After`), a cap on searches
-//! running at once with a bounded queue (503 when full), and a request timeout (503).
+//! only behind a trusted proxy), a per-IP rate limit (429 with `Retry-After`), a pool of search
+//! threads with a bounded queue (503 when full), and a request timeout (503).
 //!
 //! The limits on one request's size (query length, filter values, page depth) are the engine's
 //! own validation (`engine::search`), answered as 400s.
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,7 +17,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::error::ApiError;
 use super::SharedState;
@@ -169,8 +168,8 @@ pub async fn rate_limit(
 }
 
 /// Middleware on public routes: a request that takes longer than the configured timeout is
-/// answered 503 and logged. (Engine work already started finishes in the background while it
-/// holds its search slot, so a flood of slow queries cannot pile up unbounded.)
+/// answered 503 and logged. (Engine work already started finishes on its search thread, and
+/// work still queued is dropped, so a flood of slow queries cannot pile up unbounded.)
 pub async fn timeout(State(state): State<SharedState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let query = request
@@ -199,50 +198,72 @@ pub async fn timeout(State(state): State<SharedState>, request: Request, next: N
     }
 }
 
-/// At most N searches run at once; up to M more wait for a slot; beyond that, 503.
-pub struct SearchGate {
-    slots: Arc<Semaphore>,
-    waiting: AtomicUsize,
-    max_waiting: usize,
+/// A job for the search pool.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The threads that run engine reads: at most N at once (one per thread), up to M more waiting
+/// in a queue, beyond that 503. A worker takes the next job as soon as it finishes one, so the
+/// cores never idle while searches wait; a job whose request has gone (timed out, client
+/// disconnected) is skipped instead of run.
+pub struct SearchPool {
+    queue: std::sync::mpsc::SyncSender<Job>,
 }
 
-/// Decrements the waiting count however the wait ends (a timed-out request is dropped mid-wait).
-struct Waiting<'a>(&'a AtomicUsize);
-
-impl Drop for Waiting<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
-impl SearchGate {
-    /// `running` searches at once, `queued` waiting.
+impl SearchPool {
+    /// `running` worker threads, `queued` jobs waiting at most.
     pub fn new(running: usize, queued: usize) -> Self {
-        SearchGate {
-            slots: Arc::new(Semaphore::new(running.max(1))),
-            waiting: AtomicUsize::new(0),
-            max_waiting: queued,
+        let (queue, jobs) = std::sync::mpsc::sync_channel::<Job>(queued);
+        let jobs = Arc::new(std::sync::Mutex::new(jobs));
+        for number in 0..running.max(1) {
+            let jobs = jobs.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("search-{number}"))
+                .spawn(move || loop {
+                    let next = match jobs.lock() {
+                        Ok(jobs) => jobs.recv(),
+                        Err(_) => return,
+                    };
+                    match next {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                });
+            if let Err(error) = spawned {
+                tracing::error!(%error, "could not start a search thread");
+            }
         }
+        SearchPool { queue }
     }
 
-    /// A slot to run one search in; held until the engine work ends.
-    pub async fn enter(&self) -> Result<OwnedSemaphorePermit, ApiError> {
-        if let Ok(slot) = self.slots.clone().try_acquire_owned() {
-            return Ok(slot);
+    /// Runs `work` on a search thread and waits for its answer; 503 when the queue is full.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            if answer.is_closed() {
+                return;
+            }
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+                .unwrap_or_else(|_| Err(ApiError::Internal("a search panicked".into())));
+            let _ = answer.send(result);
+        });
+        match self.queue.try_send(job) {
+            Ok(()) => {}
+            Err(std::sync::mpsc::TrySendError::Full(_)) => {
+                metrics::counter!("databank_searches_refused_total").increment(1);
+                return Err(ApiError::Busy(
+                    "too many searches are waiting; try again in a moment".into(),
+                ));
+            }
+            Err(std::sync::mpsc::TrySendError::Disconnected(_)) => {
+                return Err(ApiError::Internal("the search threads have stopped".into()));
+            }
         }
-        if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.max_waiting {
-            self.waiting.fetch_sub(1, Ordering::AcqRel);
-            metrics::counter!("databank_searches_refused_total").increment(1);
-            return Err(ApiError::Busy(
-                "too many searches are waiting; try again in a moment".into(),
-            ));
-        }
-        let _waiting = Waiting(&self.waiting);
-        self.slots
-            .clone()
-            .acquire_owned()
+        answered
             .await
-            .map_err(|_| ApiError::Internal("the search gate is closed".into()))
+            .map_err(|_| ApiError::Internal("a search thread dropped its answer".into()))?
     }
 }
 

@@ -106,8 +106,8 @@ pub struct AppState {
     pub(crate) rate_limiter: Option<limits::RateLimiter>,
     /// The public request timeout.
     pub(crate) request_timeout: Duration,
-    /// Slots for engine reads.
-    pub(crate) search_gate: limits::SearchGate,
+    /// The threads of engine reads.
+    pub(crate) search_pool: limits::SearchPool,
     /// `max-age` of read answers.
     pub(crate) cache_max_age: u64,
     /// Where snapshots go.
@@ -149,7 +149,7 @@ pub fn router(databank: Arc<Databank>, config: ApiConfig) -> Router {
         trusted_proxies: config.trusted_proxies,
         rate_limiter: config.rate_limit.map(limits::RateLimiter::new),
         request_timeout: config.request_timeout,
-        search_gate: limits::SearchGate::new(
+        search_pool: limits::SearchPool::new(
             config.max_concurrent_searches,
             config.max_queued_searches,
         ),
@@ -299,18 +299,12 @@ pub async fn serve(
         .await
 }
 
-/// Runs engine reads on the blocking pool, in one of the search gate's slots (held until the
-/// work ends, even when the request has been answered by the timeout meanwhile).
+/// Runs engine reads on the search threads (bounded, queued; see [`limits::SearchPool`]).
 pub(crate) async fn read<T: Send + 'static>(
     state: &SharedState,
     work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let slot = state.search_gate.enter().await?;
-    blocking(move || {
-        let _slot = slot;
-        work()
-    })
-    .await
+    state.search_pool.run(work).await
 }
 
 /// Runs engine work on the blocking pool.

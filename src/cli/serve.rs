@@ -180,6 +180,16 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Error>
         );
     }
     tracing::info!(documents = databank.len(), dir = %index_dir.display(), "index open");
+    {
+        // Suggestions are built from the whole index; build them now rather than for the first
+        // user who types.
+        let databank = databank.clone();
+        std::thread::spawn(move || {
+            if let Err(error) = databank.warm_suggestions() {
+                tracing::warn!(%error, "could not build the suggestions");
+            }
+        });
+    }
     if settings
         .api
         .admin_token

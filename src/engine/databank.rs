@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Mutex, MutexGuard, RwLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -131,7 +131,7 @@ pub struct Databank {
     /// Concept names (thesaurus, taxonomy titles) for cross-language search.
     pub(crate) concepts: crate::engine::query::concepts::ConceptMatcher,
     /// The suggester of the last index generation it was built for.
-    pub(crate) suggest_cache: Mutex<Option<(u64, Arc<crate::engine::suggest::SuggestIndex>)>>,
+    pub(crate) suggest_cache: Mutex<crate::engine::suggest::SuggestCache>,
     /// Analyzers that hold at least one document (queries skip the others).
     active_analyzers: RwLock<Vec<String>>,
     /// Set while a commit has not reached the reader yet (see [`Databank::writer_searcher`]).
@@ -204,7 +204,7 @@ impl Databank {
             reader,
             writer: Mutex::new(writer),
             detector,
-            suggest_cache: Mutex::new(None),
+            suggest_cache: Mutex::new(Default::default()),
             concepts,
             active_analyzers: RwLock::new(Vec::new()),
             reader_behind: AtomicBool::new(false),
