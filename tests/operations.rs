@@ -50,6 +50,16 @@ fn load(base: &str, prefix: &str, size: usize) -> reqwest::Result<reqwest::block
         .send()
 }
 
+/// Runs `databank --data-dir DATA_DIR ARGS...` and returns its output.
+fn databank_cli(data_dir: &std::path::Path, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_databank"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .output()
+        .expect("run databank")
+}
+
 /// The statuses of `GET` on the first and the last document of a batch.
 fn ends(server: &Server, prefix: &str, size: usize) -> (u16, u16) {
     let status = |n: usize| server.get(&format!("/v1/initiatives/{prefix}-{n}")).0;
@@ -612,12 +622,10 @@ fn a_snapshot_taken_during_a_load_restores_exactly_the_batches_acknowledged_befo
 
     // Restore into a fresh data directory with the CLI, then serve it.
     let restored = tempfile::tempdir().expect("dir");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_databank"))
-        .arg("--data-dir")
-        .arg(restored.path())
-        .args(["restore", &snapshot_path])
-        .output()
-        .expect("restore");
+    let output = databank_cli(
+        restored.path(),
+        &["restore".as_ref(), snapshot_path.as_ref()],
+    );
     assert!(
         output.status.success(),
         "{}",
@@ -656,47 +664,37 @@ fn backup_while_serving_and_restore_refused_while_the_server_runs() {
     let server = seeded(&[]);
     let target = tempfile::tempdir().expect("dir");
     let backup_dir = target.path().join("backup");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_databank"))
-        .arg("--data-dir")
-        .arg(server.data_dir())
-        .arg("backup")
-        .arg(&backup_dir)
-        .output()
-        .expect("backup");
+    let output = databank_cli(
+        server.data_dir(),
+        &["backup".as_ref(), backup_dir.as_os_str()],
+    );
     assert!(
         output.status.success(),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(String::from_utf8_lossy(&output.stdout).contains("339 initiatives"));
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_databank"))
-        .arg("--data-dir")
-        .arg(server.data_dir())
-        .arg("restore")
-        .arg(&backup_dir)
-        .output()
-        .expect("restore");
+    let output = databank_cli(
+        server.data_dir(),
+        &["restore".as_ref(), backup_dir.as_os_str()],
+    );
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("running server"));
     // A backup into an existing directory is refused rather than mixed.
-    let again = std::process::Command::new(env!("CARGO_BIN_EXE_databank"))
-        .arg("--data-dir")
-        .arg(server.data_dir())
-        .arg("backup")
-        .arg(&backup_dir)
-        .output()
-        .expect("backup");
+    let again = databank_cli(
+        server.data_dir(),
+        &["backup".as_ref(), backup_dir.as_os_str()],
+    );
     assert!(!again.status.success());
     // After the server stops, the restore goes through and serves the same documents.
     let (data_dir, _) = server.kill();
-    let (status, _) = load_into_dir_and_restore(&data_dir, &backup_dir);
-    assert!(status);
+    assert!(load_into_dir_and_restore(&data_dir, &backup_dir));
     let server = Server::start_with(data_dir, &[], Some(TOKEN));
     assert_eq!(server.search("facets=")["total"], 339);
 }
 
 /// Adds a document offline, then restores the backup over it: the document is gone again.
-fn load_into_dir_and_restore(data_dir: &tempfile::TempDir, backup: &std::path::Path) -> (bool, ()) {
+fn load_into_dir_and_restore(data_dir: &tempfile::TempDir, backup: &std::path::Path) -> bool {
     common::preload(
         &data_dir.path().join("index"),
         &[document(
@@ -706,14 +704,8 @@ fn load_into_dir_and_restore(data_dir: &tempfile::TempDir, backup: &std::path::P
             "An extra initiative added after the backup.",
         )],
     );
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_databank"))
-        .arg("--data-dir")
-        .arg(data_dir.path())
-        .arg("restore")
-        .arg(backup)
-        .output()
-        .expect("restore");
-    (output.status.success(), ())
+    let output = databank_cli(data_dir.path(), &["restore".as_ref(), backup.as_os_str()]);
+    output.status.success()
 }
 
 #[test]

@@ -171,18 +171,13 @@ pub async fn rate_limit(
 /// answered 503 and logged. (Engine work already started finishes on its search thread, and
 /// work still queued is dropped, so a flood of slow queries cannot pile up unbounded.)
 pub async fn timeout(State(state): State<SharedState>, request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_string();
-    let query = request
-        .uri()
-        .query()
-        .unwrap_or_default()
-        .chars()
-        .take(200)
-        .collect::<String>();
+    let uri = request.uri().clone();
     match tokio::time::timeout(state.request_timeout, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {
             metrics::counter!("databank_requests_timed_out_total").increment(1);
+            let path = uri.path();
+            let query: String = uri.query().unwrap_or_default().chars().take(200).collect();
             tracing::warn!(
                 %path,
                 %query,

@@ -68,6 +68,7 @@ pub struct ApiConfig {
     pub snapshot_dir: Option<PathBuf>,
 }
 
+/// The defaults: safe for a public machine, and the ones `databank serve` starts with.
 impl Default for ApiConfig {
     fn default() -> Self {
         ApiConfig {
@@ -80,7 +81,10 @@ impl Default for ApiConfig {
             }),
             trusted_proxies: TrustedProxies::default(),
             request_timeout: Duration::from_secs(10),
-            max_concurrent_searches: 2,
+            // One search thread per core.
+            max_concurrent_searches: std::thread::available_parallelism()
+                .map(usize::from)
+                .unwrap_or(2),
             max_queued_searches: 256,
             cache_max_age: 0,
             snapshot_dir: None,

@@ -133,7 +133,15 @@ pub async fn bulk(
     // Reading and validating run concurrently with other writes; only the write waits.
     let _writing = state.write_gate.lock().await;
     let databank = state.databank();
-    let summary = blocking(move || Ok(databank.write_prepared(prepared, dry_run)?)).await?;
+    let summary = blocking(move || {
+        let summary = databank.write_prepared(prepared, dry_run)?;
+        if summary.committed {
+            // Reads meta.json: on this blocking thread, not on the async one.
+            super::metrics::record_index(&databank);
+        }
+        Ok(summary)
+    })
+    .await?;
     let rejected_rows = summary.rejected.len();
     if summary.committed {
         super::metrics::record_bulk(
@@ -141,7 +149,6 @@ pub async fn bulk(
             rejected_rows,
             summary.created + summary.updated,
         );
-        super::metrics::record_index(&state.databank());
     }
     let mut report =
         serde_json::to_value(&summary).map_err(|err| ApiError::Internal(err.to_string()))?;
@@ -191,10 +198,16 @@ pub async fn delete(
     let _writing = state.write_gate.lock().await;
     let databank = state.databank();
     let lookup = id.clone();
-    let deleted = blocking(move || Ok(databank.delete(&lookup)?)).await?;
+    let deleted = blocking(move || {
+        let deleted = databank.delete(&lookup)?;
+        if deleted {
+            super::metrics::record_index(&databank);
+        }
+        Ok(deleted)
+    })
+    .await?;
     if deleted {
         ::metrics::counter!("databank_documents_deleted_total").increment(1);
-        super::metrics::record_index(&state.databank());
         tracing::info!(%id, "deleted");
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
@@ -284,17 +297,11 @@ pub async fn snapshot(
     let started = std::time::Instant::now();
     let info = blocking(move || {
         std::fs::create_dir_all(&parent).map_err(crate::engine::Error::from)?;
-        let now = time::OffsetDateTime::now_utc();
-        let name = format!(
-            "{:04}{:02}{:02}T{:02}{:02}{:02}.{:03}Z",
-            now.year(),
-            u8::from(now.month()),
-            now.day(),
-            now.hour(),
-            now.minute(),
-            now.second(),
-            now.millisecond()
-        );
+        let name = time::OffsetDateTime::now_utc()
+            .format(time::macros::format_description!(
+                "[year][month][day]T[hour][minute][second].[subsecond digits:3]Z"
+            ))
+            .map_err(|err| ApiError::Internal(err.to_string()))?;
         Ok(databank.snapshot(&parent.join(name))?)
     })
     .await?;

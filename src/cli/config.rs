@@ -55,20 +55,10 @@ impl FileSettings {
     }
 }
 
-/// Defaults of the serve settings (shown in `--help` and the README).
+/// Defaults of the server's own settings; the API's are [`ApiConfig::default`].
 pub mod defaults {
     /// `--addr`.
     pub const ADDR: &str = "127.0.0.1:3000";
-    /// `--rate-limit`: requests per second per client IP on public endpoints.
-    pub const RATE_LIMIT: u32 = 50;
-    /// `--rate-limit-burst`.
-    pub const RATE_LIMIT_BURST: u32 = 100;
-    /// `--request-timeout-ms`.
-    pub const REQUEST_TIMEOUT_MS: u64 = 10_000;
-    /// `--max-queued-searches`.
-    pub const MAX_QUEUED_SEARCHES: usize = 256;
-    /// `--cache-max-age` (seconds): clients revalidate at once, and get a 304 when unchanged.
-    pub const CACHE_MAX_AGE: u64 = 0;
     /// `--shutdown-grace-secs`.
     pub const SHUTDOWN_GRACE_SECS: u64 = 20;
 }
@@ -76,13 +66,6 @@ pub mod defaults {
 /// The first of: the flag or environment value, the file's value, the default.
 pub fn pick<T>(given: Option<T>, file: Option<T>, default: impl FnOnce() -> T) -> T {
     given.or(file).unwrap_or_else(default)
-}
-
-/// Searches that run at once by default: one per core.
-pub fn default_concurrent_searches() -> usize {
-    std::thread::available_parallelism()
-        .map(usize::from)
-        .unwrap_or(2)
 }
 
 /// The serve settings after precedence, as the API takes them, plus the server's own.

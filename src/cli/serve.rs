@@ -106,10 +106,17 @@ impl ServeArgs {
         } else {
             self.trusted_proxies.clone()
         };
-        let rate = pick(self.rate_limit, file.rate_limit, || defaults::RATE_LIMIT);
-        let burst = pick(self.rate_limit_burst, file.rate_limit_burst, || {
-            defaults::RATE_LIMIT_BURST
+        let base = ApiConfig::default();
+        let rate = pick(self.rate_limit, file.rate_limit, || {
+            base.rate_limit.map_or(0, |limit| limit.per_second)
         });
+        let burst = pick(self.rate_limit_burst, file.rate_limit_burst, || {
+            base.rate_limit.map_or(1, |limit| limit.burst)
+        });
+        let request_timeout = match self.request_timeout_ms.or(file.request_timeout_ms) {
+            Some(millis) => Duration::from_millis(millis.max(1)),
+            None => base.request_timeout,
+        };
         let addr = match self.addr.or(file.addr) {
             Some(addr) => addr,
             None => defaults::ADDR
@@ -126,31 +133,24 @@ impl ServeArgs {
             )),
             api: ApiConfig {
                 admin_token,
-                bulk_limit: pick(self.bulk_limit, file.bulk_limit, || {
-                    crate::api::DEFAULT_BULK_LIMIT
-                }),
+                bulk_limit: pick(self.bulk_limit, file.bulk_limit, || base.bulk_limit),
                 cors_origins: config::cors_origins(&cors_origins)?,
                 rate_limit: config::rate_limit(rate, burst),
                 trusted_proxies: config::trusted_proxies(&trusted_proxies)?,
-                request_timeout: Duration::from_millis(
-                    pick(self.request_timeout_ms, file.request_timeout_ms, || {
-                        defaults::REQUEST_TIMEOUT_MS
-                    })
-                    .max(1),
-                ),
+                request_timeout,
                 max_concurrent_searches: pick(
                     self.max_concurrent_searches,
                     file.max_concurrent_searches,
-                    config::default_concurrent_searches,
+                    || base.max_concurrent_searches,
                 )
                 .max(1),
                 max_queued_searches: pick(
                     self.max_queued_searches,
                     file.max_queued_searches,
-                    || defaults::MAX_QUEUED_SEARCHES,
+                    || base.max_queued_searches,
                 ),
                 cache_max_age: pick(self.cache_max_age, file.cache_max_age, || {
-                    defaults::CACHE_MAX_AGE
+                    base.cache_max_age
                 }),
                 snapshot_dir: self
                     .snapshot_dir

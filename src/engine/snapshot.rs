@@ -45,7 +45,7 @@ impl Databank {
         let searcher = self.searcher();
         let mut hasher = rustc_hash::FxHasher::default();
         for segment in searcher.segment_readers() {
-            segment.segment_id().uuid_string().hash(&mut hasher);
+            segment.segment_id().hash(&mut hasher);
             segment.num_docs().hash(&mut hasher);
             segment.max_doc().hash(&mut hasher);
         }
