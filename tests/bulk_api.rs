@@ -443,7 +443,8 @@ fn each_validation_rule_names_its_field() {
     let (status, report) = bulk(&server, "", &[doc]);
     assert_eq!(status, 200, "{report}");
     let (_, stored) = server.get(&format!("/v1/initiatives/{}", "i".repeat(128)));
-    assert_eq!(stored["country"], "es", "the document is kept as loaded");
+    // Contract: country "case-insensitive on input, stored uppercase".
+    assert_eq!(stored["country"], "ES");
     let hit = &server.search("q=boundaries")["hits"][0];
     assert_eq!(hit["country"], "ES");
 }

@@ -534,3 +534,103 @@ fn cli_search_prints_a_table_or_json() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("ZZ"));
 }
+
+#[test]
+fn errors_outside_the_handlers_have_the_json_shape_and_post_wants_json() {
+    let server = Server::with_seed();
+    // A path that is not UTF-8: axum's own rejection, given the contract's shape.
+    let (status, body) = server.get("/v1/initiatives/%FF");
+    assert_eq!(status, 400);
+    assert!(body["error"]["message"].as_str().unwrap().contains("UTF-8"));
+    assert_eq!(body["error"]["code"], "bad_request");
+    // POST /v1/search reads JSON only.
+    let query = br#"{"q":"huertos","per_page":1}"#.to_vec();
+    for content_type in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/xml",
+    ] {
+        let (status, body) = server.post_raw("/v1/search", content_type, query.clone(), None);
+        assert_eq!(status, 415, "{content_type}: {body}");
+        assert_eq!(body["error"]["code"], "unsupported_media_type");
+    }
+    let (status, body) = server.post_raw(
+        "/v1/search",
+        "application/json; charset=utf-8",
+        query.clone(),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["per_page"], 1);
+    // A body over axum's limit: 413 in the JSON shape.
+    let mut big = b"{\"q\":\"huertos\",\"pad\":\"".to_vec();
+    big.extend(std::iter::repeat_n(b'x', 3 * 1024 * 1024));
+    big.extend(b"\"}");
+    let (status, body) = server.post_raw("/v1/search", "application/json", big, None);
+    assert_eq!(status, 413);
+    assert_eq!(body["error"]["code"], "payload_too_large");
+}
+
+#[test]
+fn a_conditional_request_keeps_its_404_or_400() {
+    let server = Server::with_seed();
+    let client = server.client();
+    let base = &server.base;
+    let first = client
+        .get(format!("{base}/v1/search?q=huertos"))
+        .send()
+        .unwrap();
+    let etag = first.headers()["etag"].to_str().unwrap().to_string();
+    for (path, expected) in [
+        ("/v1/search?q=huertos", 304),
+        ("/v1/initiatives/no-such-initiative", 404),
+        ("/v1/search?per_page=abc", 400),
+        ("/v1/search?locale=xx", 400),
+    ] {
+        for tag in [etag.as_str(), "*"] {
+            let response = client
+                .get(format!("{base}{path}"))
+                .header("if-none-match", tag)
+                .send()
+                .unwrap();
+            assert_eq!(response.status().as_u16(), expected, "{path} with {tag}");
+        }
+    }
+}
+
+#[test]
+fn facet_counts_under_a_filter_describe_the_query_a_click_gives() {
+    // Two words that match together in Spain only: with country=BR the text must keep its
+    // meaning (all words, no hit), so the country facet's ES count is what ticking ES gives.
+    let mut spanish = common::document(
+        "es-gardens",
+        Some("es"),
+        "Huertos escolares",
+        "Huertos escolares en los patios de las escuelas.",
+    );
+    spanish["country"] = json!("ES");
+    spanish["sdgs"] = json!([4, 4, 11, 4]);
+    let mut brazilian = common::document(
+        "br-schools",
+        Some("pt"),
+        "Escolas abertas",
+        "Escolas abertas ao bairro nos fins de semana.",
+    );
+    brazilian["country"] = json!("BR");
+    let server = Server::with_documents(&[spanish, brazilian]);
+    let filtered = server.search("q=huertos%20escolares&country=BR");
+    assert_eq!(filtered["total"], 0, "{filtered}");
+    assert_eq!(filtered["matching"], "all");
+    let es_count = facet(&filtered, "country")
+        .into_iter()
+        .find(|(value, _)| value == "ES")
+        .map(|(_, count)| count);
+    let clicked = server.search("q=huertos%20escolares&country=ES");
+    assert_eq!(es_count, clicked["total"].as_u64(), "{filtered}");
+    // SDG duplicates are removed (contract), not only adjacent ones.
+    assert_eq!(clicked["hits"][0]["sdgs"], json!([4, 11]));
+    // Without filters, words that match nothing together still fall back to any word.
+    let loose = server.search("q=huertos%20bairro");
+    assert_eq!(loose["matching"], "any");
+    assert_eq!(loose["total"], 2);
+}

@@ -46,15 +46,17 @@ pub async fn conditional(
     }
     let etag = current_etag(&state);
     let cache_control = format!("public, max-age={}, must-revalidate", state.cache_max_age);
-    if matches(request.headers(), &etag) {
-        let mut response = StatusCode::NOT_MODIFIED.into_response();
-        set(&mut response, &etag, &cache_control);
+    let client_has_it = matches(request.headers(), &etag);
+    // The answer is computed even when the client has it: only a 200 may become a 304 (a
+    // request for a missing document or with a bad parameter keeps its 404 or 400).
+    let mut response = next.run(request).await;
+    if response.status() != StatusCode::OK {
         return response;
     }
-    let mut response = next.run(request).await;
-    if response.status() == StatusCode::OK {
-        set(&mut response, &etag, &cache_control);
+    if client_has_it {
+        response = StatusCode::NOT_MODIFIED.into_response();
     }
+    set(&mut response, &etag, &cache_control);
     response
 }
 

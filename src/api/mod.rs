@@ -170,6 +170,7 @@ pub fn router(databank: Arc<Databank>, config: ApiConfig) -> Router {
         .route_layer(from_fn_with_state(state.clone(), limits::timeout))
         .route_layer(from_fn_with_state(state.clone(), limits::rate_limit));
     let mut app = routes
+        .layer(axum::middleware::map_response(error::json_errors))
         .merge(pages)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -351,11 +352,32 @@ async fn search_get(
     responses(
         (status = 200, description = "Hits and disjunctive facet counts", body = crate::engine::SearchResponse),
         (status = 400, description = "A parameter or the body does not parse", body = openapi::ErrorBody),
+        (status = 413, description = "Body over 2 MiB", body = openapi::ErrorBody),
+        (status = 415, description = "Not application/json", body = openapi::ErrorBody),
         (status = 429, description = "Over the rate limit (Retry-After)", body = openapi::ErrorBody),
         (status = 503, description = "Timed out, or too many searches waiting (Retry-After)", body = openapi::ErrorBody)
     )
 )]
-async fn search_post(State(state): State<SharedState>, body: Bytes) -> Result<Response, ApiError> {
+async fn search_post(
+    State(state): State<SharedState>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let media_type = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if media_type != "application/json" && !media_type.ends_with("+json") {
+        return Err(ApiError::UnsupportedMediaType(format!(
+            "content type {content_type:?} is not accepted; send the parameters as application/json"
+        )));
+    }
     let params = params::from_json(&body)?;
     run_search(state, params).await
 }

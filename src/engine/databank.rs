@@ -16,6 +16,7 @@ use std::sync::{Mutex, MutexGuard, RwLock};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use tantivy::indexer::UserOperation;
 use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::{
     DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
@@ -28,11 +29,18 @@ use crate::engine::catalog::Catalog;
 use crate::engine::directory::GroupSyncDirectory;
 use crate::engine::document::{FieldError, Initiative, RowReport, Validator};
 use crate::engine::error::{Error, Result};
-use crate::engine::indexer::{fingerprint, to_document};
+use crate::engine::indexer::{to_document, Fingerprint};
 use crate::engine::schema::{build_schema, IndexFields};
 
 /// Memory the index writer may use before it flushes a segment.
 const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
+
+/// The writer's indexing threads (tantivy's own choice for [`tantivy::Index::writer`]).
+static INDEXING_THREADS: std::sync::LazyLock<usize> =
+    std::sync::LazyLock::new(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(8)));
+
+/// The smallest group of documents worth a segment (and an indexing thread) of its own.
+const DOCS_PER_INDEXING_GROUP: usize = 2_000;
 
 /// The locked writer (present by construction).
 struct WriterGuard<'a>(MutexGuard<'a, Option<IndexWriter>>);
@@ -176,12 +184,14 @@ impl Databank {
         analysis.register(&index);
         let fields = IndexFields::resolve(&index.schema(), &catalog)?;
         let writer = if writable {
-            let writer = index.writer(WRITER_MEMORY_BYTES).map_err(|err| match err {
-                tantivy::TantivyError::LockFailure(..) => {
-                    Error::Locked(directory.display().to_string())
-                }
-                other => Error::Index(other),
-            })?;
+            let writer = index
+                .writer_with_num_threads(*INDEXING_THREADS, WRITER_MEMORY_BYTES)
+                .map_err(|err| match err {
+                    tantivy::TantivyError::LockFailure(..) => {
+                        Error::Locked(directory.display().to_string())
+                    }
+                    other => Error::Index(other),
+                })?;
             Some(writer)
         } else {
             None
@@ -445,13 +455,25 @@ impl Databank {
                 )
             })
             .collect();
-        for (upsert, document) in batch.iter().zip(documents) {
-            // A delete costs a term lookup in every segment at commit: only ids that are in the
-            // index get one.
-            if upsert.replaces {
-                writer.delete_term(Term::from_field_text(self.fields.id, &upsert.initiative.id));
+        // A batch goes to tantivy in groups, each indexed by one thread into one segment: a
+        // small batch in one group (a segment per thread would multiply the files to sync and
+        // the segments to merge), a large one split among the threads.
+        let groups = (batch.len() / DOCS_PER_INDEXING_GROUP).clamp(1, *INDEXING_THREADS);
+        let mut documents = documents.into_iter();
+        for chunk in batch.chunks(batch.len().div_ceil(groups).max(1)) {
+            let mut operations = Vec::with_capacity(chunk.len() * 2);
+            for (upsert, document) in chunk.iter().zip(documents.by_ref()) {
+                // A delete costs a term lookup in every segment at commit: only ids that are
+                // in the index get one.
+                if upsert.replaces {
+                    operations.push(UserOperation::Delete(Term::from_field_text(
+                        self.fields.id,
+                        &upsert.initiative.id,
+                    )));
+                }
+                operations.push(UserOperation::Add(document));
             }
-            if let Err(err) = writer.add_document(document) {
+            if let Err(err) = writer.run(operations) {
                 // Nothing of a batch is kept unless all of it is.
                 let _ = writer.rollback();
                 return Err(err.into());
@@ -776,5 +798,8 @@ pub fn finish_interrupted_swap(index_dir: &Path) -> Result<()> {
 
 /// The fingerprint of a submitted document (an identical re-send has the same one).
 pub fn submitted_fingerprint(value: &Value) -> u64 {
-    fingerprint(value.to_string().as_bytes())
+    let mut hasher = Fingerprint::default();
+    // The same bytes as `value.to_string()` (writing to the hasher cannot fail).
+    let _ = serde_json::to_writer(&mut hasher, value);
+    hasher.0
 }

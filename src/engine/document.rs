@@ -224,8 +224,23 @@ impl<'a> Validator<'a> {
                 message: "invalid document".into(),
             }]);
         };
+        // Codes are stored in their canonical form (the contract: country uppercase, language
+        // lowercase), as the index and the facets have them.
+        source.insert("country".into(), Value::String(country.clone()));
+        for field in ["themes", "target_groups"] {
+            if let Some(Value::Array(items)) = source.get_mut(field) {
+                for item in items {
+                    if let Value::String(code) = item {
+                        *code = code.trim().to_lowercase();
+                    }
+                }
+            }
+        }
         let language = match given_language {
-            Some(language) => language,
+            Some(language) => {
+                source.insert("language".into(), Value::String(language.clone()));
+                language
+            }
             None => {
                 let text = format!(
                     "{title}\n{}\n{description}",
@@ -467,7 +482,9 @@ impl<'a> Validator<'a> {
             let name = format!("{field}[{}]", index + 1);
             match item {
                 Value::String(code) => {
-                    let code = code.trim();
+                    // Codes are lowercase; a spreadsheet capitalises (`Environment`).
+                    let code = code.trim().to_lowercase();
+                    let code = code.as_str();
                     if taxonomy.contains(code) {
                         if !codes.iter().any(|known| known == code) {
                             codes.push(code.to_string());

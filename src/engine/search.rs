@@ -230,7 +230,20 @@ impl Databank {
             offset,
             request.per_page,
         )?;
-        if pass.total == 0 && builder.required_words(&clauses) > 1 {
+        // Any word instead of all of them only when all of them match nothing anywhere: a
+        // fallback decided under the filters would change what the text means when a filter is
+        // ticked, and the facet counts (each without its own filter) would describe a query
+        // that clicking them does not give.
+        let filtered =
+            !plan.filters.is_empty() || plan.year_from.is_some() || plan.year_to.is_some();
+        if pass.total == 0
+            && builder.required_words(&clauses) > 1
+            && !(filtered
+                && text_query
+                    .as_ref()
+                    .map_or(Ok(0), |text| text.query.count(&searcher))?
+                    > 0)
+        {
             text_query = builder.build(&clauses, Matching::AnyWord);
             pass = self.collect(
                 &searcher,
@@ -769,11 +782,18 @@ fn str_array(map: &Map<String, Value>, key: &str) -> Vec<String> {
 }
 
 fn u64_array(map: &Map<String, Value>, key: &str) -> Vec<u64> {
-    let mut numbers: Vec<u64> = map
+    // Duplicates removed (contract), the first occurrence keeping its place.
+    let mut numbers: Vec<u64> = Vec::new();
+    for number in map
         .get(key)
         .and_then(Value::as_array)
-        .map(|items| items.iter().filter_map(Value::as_u64).collect())
-        .unwrap_or_default();
-    numbers.dedup();
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_u64)
+    {
+        if !numbers.contains(&number) {
+            numbers.push(number);
+        }
+    }
     numbers
 }

@@ -8,7 +8,7 @@
 //! * one scan of the text with an ASCII fast path (no `char` decoding for ASCII bytes);
 //! * no `String` allocated per token: the token's text, the lowercase buffer and the second form
 //!   of an accented word are buffers the tokenizer keeps between streams;
-//! * a word's forms come from the per-thread stem cache (`with_stemmed_forms`), looked up with a
+//! * a word's forms come from the stem cache (`stem_cache::with_stemmed_forms`), looked up with a
 //!   borrowed `&str`, copied into the reused buffers;
 //! * folding only runs on words with a non-ASCII character.
 //!
@@ -26,7 +26,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::cjk::{has_cjk, is_cjk};
 use super::folding::fold_accents_into;
-use super::normalizer::with_stemmed_forms;
+use super::stem_cache::with_stemmed_forms;
 
 /// Tokenizer: split, lowercase, stem and fold in one pass.
 #[derive(Clone)]
@@ -264,7 +264,7 @@ impl LanguageTokenStream<'_> {
         } else {
             match self.stemmer {
                 Some(algorithm) => {
-                    with_stemmed_forms(algorithm, text, |forms| token.text.push_str(&forms.0))
+                    with_stemmed_forms(algorithm, text, |forms| token.text.push_str(forms.0))
                 }
                 None => fold_accents_into(text, &mut token.text),
             }
@@ -343,9 +343,14 @@ impl TokenStream for LanguageTokenStream<'_> {
                 self.lower.push_str(word);
                 self.lower.make_ascii_lowercase();
             } else {
-                // As `LowerCaser`: character by character, no final-sigma rule.
+                // As `LowerCaser`: character by character, no final-sigma rule. ASCII and
+                // the Latin-1 lowercase letters (most of a Latin-script word) need no lookup.
                 for c in word.chars() {
-                    self.lower.extend(c.to_lowercase());
+                    match c {
+                        _ if c.is_ascii() => self.lower.push(c.to_ascii_lowercase()),
+                        'ß'..='ÿ' => self.lower.push(c),
+                        _ => self.lower.extend(c.to_lowercase()),
+                    }
                 }
                 if has_cjk(self.lower) {
                     self.cut_pieces(from, to, position);

@@ -13,6 +13,7 @@ pub mod initial_filter;
 pub mod language_tokenizer;
 pub mod multilingual;
 pub mod normalizer;
+pub mod stem_cache;
 
 use std::collections::BTreeMap;
 

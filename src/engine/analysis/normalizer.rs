@@ -9,95 +9,14 @@
 //!   differs, `stem(fold(w))` at the same position. A query word is analysed the same way and
 //!   either form matches; `stem(fold(w))`, always emitted last, is the one phrases use.
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::sync::RwLock;
 
 use frostem::Algorithm;
-use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 use super::cjk::{bigrams, has_cjk, script_runs};
 use super::folding::fold_accents;
-
-/// Entries a stem cache holds (per stemmer) before it starts afresh.
-const STEM_CACHE_ENTRIES: usize = 200_000;
-
-/// The forms of a word: `fold(stem(w))`, and `stem(fold(w))` when it differs.
-type Forms = (String, Option<String>);
-
-/// The stem caches of one thread, or of the process: one map per algorithm, indexed by the
-/// algorithm's discriminant.
-type StemCaches = Vec<FxHashMap<String, Forms>>;
-
-thread_local! {
-    /// Stemming is the most expensive step of analysis (indexing, query analysis, highlights)
-    /// and words repeat (Zipf): each thread remembers the forms of the words it has seen.
-    static STEM_CACHE: RefCell<StemCaches> = const { RefCell::new(Vec::new()) };
-}
-
-/// The forms every thread has computed. tantivy starts new indexing threads at every commit:
-/// they fill their own cache from this one instead of stemming the vocabulary again.
-static SHARED_STEM_CACHE: RwLock<StemCaches> = RwLock::new(Vec::new());
-
-/// The forms of `word` from the shared cache, computed (and shared) when absent.
-fn shared_forms(algorithm: Algorithm, word: &str) -> Forms {
-    let slot = algorithm as usize;
-    if let Ok(shared) = SHARED_STEM_CACHE.read() {
-        if let Some(known) = shared.get(slot).and_then(|forms| forms.get(word)) {
-            return known.clone();
-        }
-    }
-    let computed = compute_forms(algorithm, word);
-    if let Ok(mut shared) = SHARED_STEM_CACHE.write() {
-        if shared.len() <= slot {
-            shared.resize_with(slot + 1, FxHashMap::default);
-        }
-        let forms = &mut shared[slot];
-        if forms.len() >= STEM_CACHE_ENTRIES {
-            forms.clear();
-        }
-        forms.insert(word.to_string(), computed.clone());
-    }
-    computed
-}
-
-fn compute_forms(algorithm: Algorithm, word: &str) -> Forms {
-    let stemmer = frostem::Stemmer::new(algorithm);
-    let stem_then_fold = fold_accents(&stemmer.stem(word));
-    let fold_then_stem = if word.is_ascii() {
-        None
-    } else {
-        Some(stemmer.stem(&fold_accents(word)).into_owned()).filter(|form| *form != stem_then_fold)
-    };
-    (stem_then_fold, fold_then_stem)
-}
-
-/// Calls `use_forms` with the forms of a lowercase, non-CJK word under a stemmer.
-pub(super) fn with_stemmed_forms<R>(
-    algorithm: Algorithm,
-    word: &str,
-    use_forms: impl FnOnce(&Forms) -> R,
-) -> R {
-    STEM_CACHE.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        let slot = algorithm as usize;
-        if cache.len() <= slot {
-            cache.resize_with(slot + 1, FxHashMap::default);
-        }
-        let forms = &mut cache[slot];
-        if let Some(known) = forms.get(word) {
-            return use_forms(known);
-        }
-        if forms.len() >= STEM_CACHE_ENTRIES {
-            forms.clear();
-        }
-        let computed = shared_forms(algorithm, word);
-        let result = use_forms(&computed);
-        forms.insert(word.to_string(), computed);
-        result
-    })
-}
+use super::stem_cache::with_stemmed_forms;
 
 /// Token filter: CJK bigrams, stemming, accent folding.
 #[derive(Clone)]
@@ -177,12 +96,12 @@ impl<S: TokenStream> LanguageNormalizerStream<'_, S> {
             |(stem_then_fold, fold_then_stem)| match fold_then_stem {
                 Some(fold_then_stem) => {
                     let mut first = token.clone();
-                    first.text.clone_from(stem_then_fold);
-                    token.text.clone_from(fold_then_stem);
+                    first.text = stem_then_fold.to_string();
+                    token.text = fold_then_stem.to_string();
                     Some(first)
                 }
                 None => {
-                    token.text.clone_from(stem_then_fold);
+                    token.text = stem_then_fold.to_string();
                     None
                 }
             },
@@ -213,7 +132,7 @@ impl<S: TokenStream> LanguageNormalizerStream<'_, S> {
                 } else {
                     match self.stemmer {
                         Some(algorithm) => {
-                            with_stemmed_forms(algorithm, text, |forms| forms.0.clone())
+                            with_stemmed_forms(algorithm, text, |forms| forms.0.to_string())
                         }
                         None => fold_accents(text),
                     }

@@ -20,46 +20,192 @@ const TRANSLATED_FIELDS: [&str; 3] = ["title", "summary", "description"];
 
 /// Reads a CSV body.
 pub fn read(body: &[u8]) -> Result<Submission, IngestError> {
-    let (text, encoding) = text::decode(body, true)?;
-    let delimiter = detect_delimiter(&text);
+    let (mut text, encoding) = text::decode(body, true)?;
+    if !text.contains('\n') && text.contains('\r') {
+        // Old Mac line ends (CR only): the reader counts lines on LF.
+        text = text.replace('\r', "\n");
+    }
+    // Excel's delimiter hint (`sep=;`), a line Excel itself does not show as a row.
+    let (text, hinted) = match excel_separator_hint(&text) {
+        Some((delimiter, rest)) => (rest, Some(delimiter)),
+        None => (text.as_str(), None),
+    };
+    let delimiter = hinted.unwrap_or_else(|| detect_delimiter(text));
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
-        .has_headers(true)
+        .has_headers(false)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = match reader.headers() {
-        Ok(headers) => headers
-            .iter()
-            .map(|name| {
-                name.trim()
-                    .trim_start_matches('\u{feff}')
-                    .to_ascii_lowercase()
-            })
-            .collect(),
-        Err(err) => {
-            return Err(IngestError::Encoding(format!(
-                "the header row cannot be read: {err}"
-            )))
-        }
+    // The text is a `&str`: a record can only fail on I/O, which reading a slice does not do.
+    let records: Vec<csv::StringRecord> = reader
+        .records()
+        .collect::<Result<_, _>>()
+        .map_err(|err| IngestError::Encoding(format!("the CSV cannot be read: {err}")))?;
+    let Some((header, records)) = records.split_first() else {
+        return Ok(Submission {
+            rows: Vec::new(),
+            encoding,
+        });
     };
+    let headers: Vec<String> = header
+        .iter()
+        .map(|name| {
+            name.trim()
+                .trim_start_matches('\u{feff}')
+                .to_ascii_lowercase()
+        })
+        .collect();
+    check_header(&headers)?;
+    let starts = |record: Option<&csv::StringRecord>| {
+        record
+            .and_then(csv::StringRecord::position)
+            .map_or(text.len(), |at| at.byte() as usize)
+    };
+    let quote_problems = quote_problems(text, delimiter);
+    if let Some((at, _)) = quote_problems
+        .iter()
+        .find(|(at, _)| *at < starts(records.first()))
+    {
+        return Err(IngestError::Encoding(format!(
+            "the header row cannot be read: the quote at byte {at} is never closed, or not doubled inside a quoted name"
+        )));
+    }
+    // Spreadsheet rows: the physical line where a record starts, less the line breaks inside
+    // the quoted cells before it (a multi-line cell is one row; a blank line is a row). A
+    // record's position is where the one before it ended, so the line ends (and blank lines)
+    // after that are skipped here.
+    let bytes = text.as_bytes();
+    let mut counted_to = 0;
+    let mut newlines = 0;
+    let mut breaks_in_cells = newlines_in(header);
     let mut rows = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let line = index + 2;
-        let value = match record {
-            Err(err) => Err(format!("the row cannot be read as CSV: {err}")),
-            Ok(record) if record.iter().all(|cell| cell.trim().is_empty()) => continue,
-            Ok(record) => to_document(&headers, &record),
+    for (index, record) in records.iter().enumerate() {
+        let mut begins = starts(Some(record));
+        while matches!(bytes.get(begins), Some(b'\r' | b'\n')) {
+            begins += 1;
+        }
+        newlines += bytes[counted_to..begins]
+            .iter()
+            .filter(|byte| **byte == b'\n')
+            .count();
+        counted_to = begins;
+        let line = newlines + 1 - breaks_in_cells.min(newlines);
+        breaks_in_cells += newlines_in(record);
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        let span = starts(Some(record))..starts(records.get(index + 1));
+        let value = match quote_problems.iter().find(|(at, _)| span.contains(at)) {
+            Some((_, problem)) => Err(problem.message().to_string()),
+            None => to_document(&headers, record),
         };
         rows.push(SubmittedRow { line, value });
     }
     Ok(Submission { rows, encoding })
 }
 
-/// The delimiter the header row uses most (outside quotes).
+/// `sep=;` on the first line: the delimiter, and the text after that line.
+fn excel_separator_hint(text: &str) -> Option<(u8, &str)> {
+    let (first, rest) = text.split_once('\n')?;
+    let first = first.trim_end_matches('\r');
+    let hint = first
+        .get(..4)
+        .filter(|prefix| prefix.eq_ignore_ascii_case("sep="))?;
+    let delimiter = first[hint.len()..].trim_matches(|c| c == '"' || c == ' ');
+    match delimiter.as_bytes() {
+        [byte @ (b',' | b';' | b'\t' | b'|')] => Some((*byte, rest)),
+        _ => None,
+    }
+}
+
+/// A header that would lose data silently is refused: the same column named twice.
+fn check_header(headers: &[String]) -> Result<(), IngestError> {
+    for (index, name) in headers.iter().enumerate() {
+        if name.is_empty() {
+            continue;
+        }
+        if let Some(first) = headers[..index].iter().position(|other| other == name) {
+            return Err(IngestError::Encoding(format!(
+                "the header names the column {name:?} twice (columns {} and {}); remove or rename one",
+                first + 1,
+                index + 1
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Line breaks inside the cells of a record (each one a line of the file, not a row).
+fn newlines_in(record: &csv::StringRecord) -> usize {
+    record
+        .iter()
+        .map(|cell| cell.bytes().filter(|byte| *byte == b'\n').count())
+        .sum()
+}
+
+/// What is wrong with the quotes of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QuoteProblem {
+    /// A quoted cell that never closes: every later line was read into it.
+    Unclosed,
+    /// A quote inside a quoted cell that is not doubled: the cell would be cut there.
+    Undoubled,
+}
+
+impl QuoteProblem {
+    fn message(self) -> &'static str {
+        match self {
+            QuoteProblem::Unclosed => {
+                "a quoted cell on this row is never closed, so every line after it was read into that cell; close the quote and send the rows again"
+            }
+            QuoteProblem::Undoubled => {
+                "a quote inside a quoted cell must be doubled (\"\"), or the cell is cut there"
+            }
+        }
+    }
+}
+
+/// Where the quotes of the text go wrong (byte offset, problem), read as the CSV reader reads
+/// them: a quote opens a quoted cell only at the start of a cell.
+fn quote_problems(text: &str, delimiter: u8) -> Vec<(usize, QuoteProblem)> {
+    #[derive(Clone, Copy)]
+    enum State {
+        CellStart,
+        Unquoted,
+        Quoted { opened: usize },
+        QuoteInQuoted { opened: usize },
+    }
+    let mut problems = Vec::new();
+    let mut state = State::CellStart;
+    for (at, byte) in text.bytes().enumerate() {
+        let ends_cell = byte == delimiter || byte == b'\n' || byte == b'\r';
+        state = match state {
+            State::CellStart | State::Unquoted if ends_cell => State::CellStart,
+            State::CellStart if byte == b'"' => State::Quoted { opened: at },
+            State::CellStart | State::Unquoted => State::Unquoted,
+            State::Quoted { opened } if byte == b'"' => State::QuoteInQuoted { opened },
+            State::Quoted { opened } => State::Quoted { opened },
+            State::QuoteInQuoted { opened } if byte == b'"' => State::Quoted { opened },
+            State::QuoteInQuoted { .. } if ends_cell => State::CellStart,
+            State::QuoteInQuoted { .. } if byte == b' ' => State::QuoteInQuoted { opened: at },
+            State::QuoteInQuoted { .. } => {
+                problems.push((at, QuoteProblem::Undoubled));
+                State::Unquoted
+            }
+        };
+    }
+    if let State::Quoted { opened } = state {
+        problems.push((opened, QuoteProblem::Unclosed));
+    }
+    problems
+}
+
+/// The delimiter the header row (the first non-blank line) uses most, outside quotes.
 fn detect_delimiter(text: &str) -> u8 {
     let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
     let mut quoted = false;
-    for c in text.chars() {
+    let header = text.trim_start_matches(['\n', '\r']);
+    for c in header.chars() {
         match c {
             '"' => quoted = !quoted,
             '\n' | '\r' if !quoted => break,
@@ -92,9 +238,15 @@ fn to_document(headers: &[String], record: &csv::StringRecord) -> Result<Value, 
     }
     let mut document = Map::new();
     let mut translations: Map<String, Value> = Map::new();
-    for (name, cell) in headers.iter().zip(record.iter()) {
-        if cell.trim().is_empty() || name.is_empty() {
+    for (column, (name, cell)) in headers.iter().zip(record.iter()).enumerate() {
+        if cell.trim().is_empty() {
             continue;
+        }
+        if name.is_empty() {
+            return Err(format!(
+                "column {} has a value but no name in the header row (a typo or a deleted header must not lose data)",
+                column + 1
+            ));
         }
         if let Some((field, language)) = translated_column(name) {
             let entry = translations
@@ -185,5 +337,86 @@ mod tests {
             submission.rows[0].value.as_ref().unwrap()["title"],
             "Educación"
         );
+    }
+
+    fn lines_and_results(body: &[u8]) -> Vec<(usize, Result<String, String>)> {
+        read(body)
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|row| {
+                (
+                    row.line,
+                    row.value
+                        .map(|document| document["id"].as_str().unwrap_or_default().to_string()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rows_are_numbered_as_the_spreadsheet_shows_them() {
+        // A multi-line cell is one row; a blank line and a row of empty cells are rows.
+        let body = "id;title\r\nr-2;\"a\r\n\r\nb\"\r\n;\r\nr-4;T\r\n\r\nr-6;T\r\n\r\n\r\nr-9;T\r\n";
+        let lines: Vec<usize> = lines_and_results(body.as_bytes())
+            .into_iter()
+            .map(|(line, _)| line)
+            .collect();
+        assert_eq!(lines, [2, 4, 6, 9]);
+        // Old Mac line ends.
+        let lines: Vec<usize> = lines_and_results(b"id,title\rm-2,T\r\rm-4,T\r")
+            .into_iter()
+            .map(|(line, _)| line)
+            .collect();
+        assert_eq!(lines, [2, 4]);
+    }
+
+    #[test]
+    fn the_header_is_the_first_non_blank_line_and_excel_separator_hints_are_read() {
+        let rows = lines_and_results(b"\r\nid;title;city\r\nlb-1;T;C\r\n");
+        assert_eq!(rows, [(3, Ok("lb-1".to_string()))]);
+        let rows = lines_and_results(b"sep=;\r\nid;title,with comma\r\ns-1;T\r\n");
+        assert_eq!(rows, [(2, Ok("s-1".to_string()))]);
+        let submission = read(b"sep=;\nid;title\ns-1;Un, dos\n").unwrap();
+        assert_eq!(
+            submission.rows[0].value.as_ref().unwrap()["title"],
+            "Un, dos"
+        );
+    }
+
+    #[test]
+    fn a_value_under_a_nameless_column_is_an_error_and_a_column_named_twice_is_refused() {
+        let rows = lines_and_results(b"id,title,\nu-2,T,LOST DATA\nu-3,T,\n");
+        assert!(rows[0].1.as_ref().unwrap_err().contains("column 3"));
+        assert_eq!(rows[1], (3, Ok("u-3".to_string())));
+        let err = read(b"id,title,description,Title \nd-1,First,D,Second\n").unwrap_err();
+        assert!(err.to_string().contains("columns 2 and 4"), "{err}");
+    }
+
+    #[test]
+    fn quotes_that_would_lose_or_change_text_reject_their_row() {
+        // Unclosed: the rows after it would vanish into the cell.
+        let rows = lines_and_results(
+            b"id,title,promoter\nq-1,T1,\"Ajuntament de Girona\nq-2,T2,Ajuntament\nq-3,T3,A\n",
+        );
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].0, 2);
+        assert!(rows[0].1.as_ref().unwrap_err().contains("never closed"));
+        // Not doubled: the cell would be cut at the inner quote.
+        let rows = lines_and_results(
+            b"id,title\nq-4,\"Escola \"Bona\" Vista\"\nq-5,\"Escola \"\"Bona\"\" Vista\"\nq-6,He said \"hi\"\n",
+        );
+        assert!(rows[0].1.as_ref().unwrap_err().contains("doubled"));
+        assert_eq!(rows[1], (3, Ok("q-5".to_string())));
+        assert_eq!(rows[2], (4, Ok("q-6".to_string())));
+    }
+
+    #[test]
+    fn a_utf8_file_with_a_stray_windows_1252_byte_keeps_its_utf8() {
+        let submission = read(b"id,title\nm-1,Educaci\xc3\xb3n\nm-2,Educaci\xf3n\n").unwrap();
+        assert!(submission.encoding.starts_with("UTF-8"));
+        for row in &submission.rows {
+            assert_eq!(row.value.as_ref().unwrap()["title"], "Educación");
+        }
     }
 }

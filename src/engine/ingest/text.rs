@@ -32,15 +32,30 @@ pub fn decode(body: &[u8], legacy: bool) -> Result<(String, &'static str), Inges
     }
     match std::str::from_utf8(body) {
         Ok(text) => Ok((text.to_string(), "UTF-8")),
-        Err(_) if legacy => {
-            let (text, _, _) = WINDOWS_1252.decode(body);
-            Ok((text.into_owned(), "windows-1252"))
-        }
+        Err(_) if legacy => Ok(legacy_or_mixed(body)),
         Err(err) => Err(IngestError::Encoding(format!(
             "the body is not valid UTF-8 (invalid byte at offset {}); send UTF-8, or UTF-16 with a byte-order mark",
             err.valid_up_to()
         ))),
     }
+}
+
+/// A body that is not valid UTF-8: Windows-1252, unless it also holds multi-byte UTF-8
+/// characters. Then it is UTF-8 with a few bytes pasted from elsewhere (Windows-1252 text
+/// rarely forms valid multi-byte UTF-8 sequences): its UTF-8 is kept, and only the stray bytes
+/// are read as Windows-1252, so the correct accents of the other rows are not garbled.
+fn legacy_or_mixed(body: &[u8]) -> (String, &'static str) {
+    let mixed = body.utf8_chunks().any(|chunk| !chunk.valid().is_ascii());
+    if !mixed {
+        let (text, _, _) = WINDOWS_1252.decode(body);
+        return (text.into_owned(), "windows-1252");
+    }
+    let mut text = String::with_capacity(body.len());
+    for chunk in body.utf8_chunks() {
+        text.push_str(chunk.valid());
+        text.push_str(&WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0);
+    }
+    (text, "UTF-8 (with some Windows-1252 bytes)")
 }
 
 fn utf8(body: &[u8]) -> Result<(String, &'static str), IngestError> {
