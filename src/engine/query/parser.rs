@@ -3,7 +3,8 @@
 //! * words are matched anywhere (every word must match, stop words excepted);
 //! * `"two words"` is a phrase; an unbalanced quote is ignored;
 //! * `-word`, `-"a phrase"` and `NOT word` exclude;
-//! * `AND`, `OR`, `+`, brackets and other operator characters are ignored.
+//! * `AND`, `OR`, `+`, brackets and other operator characters are ignored; words joined by `/`,
+//!   `:`, `~`, `^` or `|` are separate words.
 
 /// One clause of a query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,9 +62,11 @@ pub fn parse(query: &str) -> Vec<Clause> {
                 negate_next = true;
                 continue;
             }
-            // Elisions are separate words: `d'infants` is `d` + `infants`.
+            // Elisions are separate words: `d'infants` is `d` + `infants`; so are words joined
+            // by a slash (`niños/as`, `huertos/huertas`) or an operator of other engines
+            // (`title:huertos`, `huertos~2`), not a phrase.
             _ => {
-                for part in word.split(['\'', '’']) {
+                for part in word.split(['\'', '’', '/', '\\', ':', '~', '^', '|']) {
                     push(&mut clauses, part.to_string(), false, negated || minus);
                 }
             }
@@ -126,5 +129,22 @@ mod tests {
         assert_eq!(parse("(huertos)"), vec![word("huertos")]);
         assert_eq!(parse("- -"), vec![]);
         assert_eq!(parse("d'infants"), vec![word("d"), word("infants")]);
+    }
+
+    #[test]
+    fn words_joined_by_a_slash_or_an_operator_are_separate_words() {
+        assert_eq!(parse("niños/as"), vec![word("niños"), word("as")]);
+        assert_eq!(
+            parse("title:huertos~2"),
+            vec![word("title"), word("huertos"), word("2")]
+        );
+        assert_eq!(
+            parse("\"huertos/huertas\""),
+            vec![Clause {
+                text: "huertos/huertas".into(),
+                phrase: false,
+                negated: false
+            }]
+        );
     }
 }
