@@ -542,7 +542,10 @@ fn errors_outside_the_handlers_have_the_json_shape_and_post_wants_json() {
     let (status, body) = server.get("/v1/initiatives/%FF");
     assert_eq!(status, 400);
     assert!(body["error"]["message"].as_str().unwrap().contains("UTF-8"));
-    assert_eq!(body["error"]["code"], "bad_request");
+    assert_eq!(body["error"]["code"], "invalid_parameter");
+    assert_eq!(body["error"]["param"], "id");
+    let (status, body) = server.get("/v1/initiatives/%FF/similar");
+    assert_eq!((status, &body["error"]["param"]), (400, &json!("id")));
     // POST /v1/search reads JSON only.
     let query = br#"{"q":"huertos","per_page":1}"#.to_vec();
     for content_type in [

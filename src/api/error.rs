@@ -154,45 +154,22 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Gives the API's JSON error shape to the errors that do not come from our handlers (axum's
-/// own rejections: a path that is not UTF-8, a body over the limit, a query that does not
-/// parse), which are plain text.
-pub async fn json_errors(response: Response) -> Response {
-    let status = response.status();
-    let is_json = response
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("application/json"));
-    if is_json || !(status.is_client_error() || status.is_server_error()) {
-        return response;
+impl ApiError {
+    /// A body that could not be read: over `limit` bytes, or cut off.
+    pub fn from_body(rejection: axum::extract::rejection::BytesRejection, limit: usize) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge(format!(
+                "the body is larger than the limit of {limit} bytes"
+            ))
+        } else {
+            ApiError::InvalidBody(rejection.body_text())
+        }
     }
-    let (mut parts, body) = response.into_parts();
-    let text = axum::body::to_bytes(body, 64 * 1024)
-        .await
-        .map(|bytes| String::from_utf8_lossy(&bytes).trim().to_string())
-        .unwrap_or_default();
-    let code = match status {
-        StatusCode::BAD_REQUEST => "bad_request",
-        StatusCode::NOT_FOUND => "not_found",
-        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
-        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-        StatusCode::TOO_MANY_REQUESTS => "rate_limited",
-        StatusCode::SERVICE_UNAVAILABLE => "unavailable",
-        _ if status.is_server_error() => "internal",
-        _ => "bad_request",
-    };
-    let message = if text.is_empty() {
-        status.canonical_reason().unwrap_or("error").to_string()
-    } else {
-        text
-    };
-    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
-    parts.headers.insert(
-        axum::http::header::CONTENT_TYPE,
-        axum::http::HeaderValue::from_static("application/json"),
-    );
-    let body = json!({"error": {"code": code, "message": message}}).to_string();
-    Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+/// An `{id}` in a path that does not decode (not UTF-8) is a bad `id` parameter.
+impl From<axum::extract::rejection::PathRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::PathRejection) -> Self {
+        ApiError::param("id", rejection.body_text())
+    }
 }

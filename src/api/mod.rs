@@ -18,6 +18,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
 use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
@@ -33,6 +34,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::engine::taxonomy::FALLBACK_LOCALE;
 use crate::engine::Databank;
 use error::ApiError;
 pub use limits::{RateLimit, TrustedProxies};
@@ -170,7 +172,6 @@ pub fn router(databank: Arc<Databank>, config: ApiConfig) -> Router {
         .route_layer(from_fn_with_state(state.clone(), limits::timeout))
         .route_layer(from_fn_with_state(state.clone(), limits::rate_limit));
     let mut app = routes
-        .layer(axum::middleware::map_response(error::json_errors))
         .merge(pages)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -237,7 +238,8 @@ fn documented_routes(
         .routes(routes!(suggest))
         .route_layer(from_fn_with_state(state.clone(), caching::conditional))
         .route_layer(from_fn_with_state(state.clone(), limits::timeout))
-        .route_layer(from_fn_with_state(state.clone(), limits::rate_limit));
+        .route_layer(from_fn_with_state(state.clone(), limits::rate_limit))
+        .layer(DefaultBodyLimit::max(SEARCH_BODY_LIMIT));
     let bulk = OpenApiRouter::new()
         .routes(routes!(staff::bulk))
         .layer(DefaultBodyLimit::max(bulk_limit));
@@ -343,6 +345,9 @@ async fn search_get(
     run_search(state, params).await
 }
 
+/// The largest `POST /v1/search` body (a search's parameters are small).
+const SEARCH_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
 /// `POST /v1/search`: the same parameters in a JSON object.
 #[utoipa::path(
     post,
@@ -361,23 +366,19 @@ async fn search_get(
 async fn search_post(
     State(state): State<SharedState>,
     headers: axum::http::HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default();
-    let media_type = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let media_type = crate::engine::ingest::media_type(content_type);
     if media_type != "application/json" && !media_type.ends_with("+json") {
         return Err(ApiError::UnsupportedMediaType(format!(
             "content type {content_type:?} is not accepted; send the parameters as application/json"
         )));
     }
+    let body = body.map_err(|rejection| ApiError::from_body(rejection, SEARCH_BODY_LIMIT))?;
     let params = params::from_json(&body)?;
     run_search(state, params).await
 }
@@ -405,8 +406,9 @@ async fn run_search(state: SharedState, params: params::RawParams) -> Result<Res
 )]
 async fn initiative(
     State(state): State<SharedState>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
+    let Path(id) = id?;
     let databank = state.databank();
     let document = read(&state, move || Ok(databank.get(&id)?)).await?;
     Ok(Json(Value::Object(document)).into_response())
@@ -429,7 +431,7 @@ async fn facets(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let params = params::from_query_string(query.as_deref().unwrap_or_default());
-    let locale = params::locale(&params).unwrap_or_else(|| "en".to_string());
+    let locale = params::locale(&params).unwrap_or_else(|| FALLBACK_LOCALE.to_string());
     let databank = state.databank();
     let (total, facets, last_commit) = read(&state, move || {
         let (total, facets) = databank.facet_totals(&locale)?;
@@ -453,12 +455,13 @@ async fn facets(
 )]
 async fn similar(
     State(state): State<SharedState>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
+    let Path(id) = id?;
     let params = params::from_query_string(query.as_deref().unwrap_or_default());
     let per_page = params::number::<usize>(&params, "per_page")?.unwrap_or(10);
-    let locale = params::locale(&params).unwrap_or_else(|| "en".to_string());
+    let locale = params::locale(&params).unwrap_or_else(|| FALLBACK_LOCALE.to_string());
     let databank = state.databank();
     let hits = read(
         &state,

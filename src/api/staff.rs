@@ -5,7 +5,7 @@
 //! how to configure one.
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -112,16 +112,7 @@ pub async fn bulk(
             "content type {content_type:?} is not accepted; send application/x-ndjson, application/json (an array) or text/csv"
         ))
     })?;
-    let body = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge(format!(
-                "the body is larger than the limit of {} bytes",
-                state.bulk_limit
-            ))
-        } else {
-            ApiError::InvalidBody(rejection.body_text())
-        }
-    })?;
+    let body = body.map_err(|rejection| ApiError::from_body(rejection, state.bulk_limit))?;
     let databank = state.databank();
     let (prepared, encoding) = blocking(move || {
         let submission =
@@ -192,9 +183,10 @@ pub async fn bulk(
 pub async fn delete(
     State(state): State<SharedState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
     authorize(&state, &headers)?;
+    let Path(id) = id?;
     let _writing = state.write_gate.lock().await;
     let databank = state.databank();
     let lookup = id.clone();

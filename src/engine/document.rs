@@ -481,15 +481,15 @@ impl<'a> Validator<'a> {
         for (index, item) in items.iter().enumerate() {
             let name = format!("{field}[{}]", index + 1);
             match item {
-                Value::String(code) => {
+                Value::String(typed) => {
                     // Codes are lowercase; a spreadsheet capitalises (`Environment`).
-                    let code = code.trim().to_lowercase();
-                    let code = code.as_str();
-                    if taxonomy.contains(code) {
-                        if !codes.iter().any(|known| known == code) {
-                            codes.push(code.to_string());
+                    let code = typed.trim().to_lowercase();
+                    if taxonomy.contains(&code) {
+                        if !codes.contains(&code) {
+                            codes.push(code);
                         }
                     } else {
+                        let code = typed.trim();
                         problems.add(
                             name,
                             format!(

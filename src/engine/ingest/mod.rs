@@ -27,13 +27,7 @@ pub enum Format {
 impl Format {
     /// The format of a `Content-Type` (parameters such as `charset` ignored).
     pub fn from_content_type(content_type: &str) -> Option<Format> {
-        let essence = content_type
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
-        match essence.as_str() {
+        match media_type(content_type).as_str() {
             "application/x-ndjson"
             | "application/ndjson"
             | "application/jsonl"
@@ -72,6 +66,17 @@ pub struct Submission {
     pub rows: Vec<SubmittedRow>,
     /// The text encoding that was read (`UTF-8`, `UTF-16LE`, `windows-1252`...).
     pub encoding: &'static str,
+}
+
+/// The media type of a `Content-Type` value, lowercase, without its parameters
+/// (`Application/JSON; charset=utf-8` → `application/json`).
+pub fn media_type(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// Why a body could not be read at all.
