@@ -272,3 +272,43 @@ fn a_running_server_reindexes_while_searches_go_on() {
         common::seed_documents().len() + 1
     );
 }
+
+/// An index written by an older build (its commits carry no term format) is rebuilt from its
+/// stored documents when a server opens it; until then `databank search` warns.
+#[test]
+fn an_index_from_an_older_build_is_rebuilt_on_start() {
+    let files = tempfile::tempdir().unwrap();
+    let ndjson = files.path().join("batch.ndjson");
+    std::fs::write(
+        &ndjson,
+        format!(
+            "{}\n",
+            document(
+                "old-1",
+                Some("es"),
+                "Huertos escolares en el barrio",
+                "Las escuelas cultivan huertos con las familias."
+            )
+        ),
+    )
+    .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let output = databank(data.path(), &["import", ndjson.to_str().unwrap()]);
+    assert!(output.status.success());
+    // Commit again the way older builds did: the payload is the time alone.
+    {
+        let index = tantivy::Index::open_in_dir(data.path().join("index")).unwrap();
+        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        let mut prepared = writer.prepare_commit().unwrap();
+        prepared.set_payload("2026-01-01T00:00:00Z");
+        prepared.commit().unwrap();
+    }
+    let output = databank(data.path(), &["search", "huerto"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("databank reindex"), "{stderr}");
+
+    let server = Server::start(data, &["--no-seed"]);
+    assert_eq!(ids(&server.search("q=huerto")), ["old-1"]);
+    let (_, facets) = server.get("/v1/facets");
+    assert_ne!(facets["last_commit"], "2026-01-01T00:00:00Z", "{facets}");
+}

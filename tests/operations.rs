@@ -141,9 +141,18 @@ fn forwarded_for_names_the_client_only_behind_a_trusted_proxy() {
     assert!(limited(&behind_proxy, "203.0.113.77, 198.51.100.1").contains(&429));
 
     let direct = seeded(&["--rate-limit", "1", "--rate-limit-burst", "2"]);
-    assert!(limited(&direct, "198.51.100.1").contains(&429));
-    // Without a trusted proxy the header is ignored: same peer, same exhausted bucket.
-    assert_eq!(limited(&direct, "198.51.100.2")[0], 429);
+    let started = std::time::Instant::now();
+    let first = limited(&direct, "198.51.100.1");
+    let second = limited(&direct, "198.51.100.2");
+    // Without a trusted proxy the header is ignored: same peer, one bucket for both "clients":
+    // the burst of 2 plus what the rate refilled meanwhile (two buckets would give 2 + 2).
+    let accepted = first.iter().chain(&second).filter(|&&status| status == 200);
+    let refilled = started.elapsed().as_secs();
+    assert!(
+        (accepted.count() as u64) <= 2 + refilled,
+        "{first:?} {second:?} in {refilled} s"
+    );
+    assert!(second.contains(&429), "{second:?}");
 }
 
 #[test]

@@ -58,6 +58,12 @@ pub struct SearchArgs {
 /// Runs the search against the data directory (read-only: works while a server runs).
 pub fn run(cli: &Cli, args: &SearchArgs) -> Result<(), Box<dyn std::error::Error>> {
     let databank = Databank::open_read_only(&cli.index_dir(), cli.catalog()?)?;
+    if !databank.term_format_is_current()? {
+        eprintln!(
+            "warning: this index was written by an older build and finds too little; \
+             run `databank reindex` (or start `databank serve`, which rebuilds it)"
+        );
+    }
     let mut filters = BTreeMap::new();
     for (name, values) in [
         ("country", &args.country),

@@ -10,7 +10,6 @@ use clap::Args;
 use super::config::{self, defaults, pick, FileSettings, ServeSettings};
 use super::Cli;
 use crate::api::ApiConfig;
-use crate::engine::Databank;
 
 /// Options of `databank serve`. Each can also come from its environment variable or from the
 /// `--config` TOML file (key = the flag's name with `_`), in that order of precedence.
@@ -169,7 +168,11 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Error>
     let index_dir = cli.index_dir();
     crate::engine::databank::finish_interrupted_swap(&index_dir)?;
     let fresh = !index_dir.join("meta.json").exists();
-    let databank = Arc::new(Databank::open(&index_dir, cli.catalog()?)?);
+    let (databank, rebuilt) = crate::engine::databank::open_upgraded(&index_dir, cli.catalog()?)?;
+    if let Some(count) = rebuilt {
+        tracing::info!(count, "index rebuilt in the current term format");
+    }
+    let databank = Arc::new(databank);
     if fresh && !settings.no_seed {
         let started = std::time::Instant::now();
         let loaded = databank.load_seed()?;

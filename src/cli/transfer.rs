@@ -78,7 +78,9 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
         match &args.server {
             Some(url) => Box::new(server_sink(url, on_error)?),
             None => {
-                let databank = Databank::open(&cli.index_dir(), cli.catalog()?).map_err(|err| match err {
+                let opened =
+                    crate::engine::databank::open_upgraded(&cli.index_dir(), cli.catalog()?);
+                let (databank, _) = opened.map_err(|err| match err {
                 crate::engine::Error::Locked(dir) => format!(
                     "the index in {dir} is in use by a running server; import through it with --server URL"
                 ),

@@ -24,6 +24,7 @@ use tantivy::{
 };
 
 use crate::engine::analysis::detection::LanguageDetector;
+use crate::engine::analysis::multilingual::tagged;
 use crate::engine::analysis::Analysis;
 use crate::engine::catalog::Catalog;
 use crate::engine::directory::GroupSyncDirectory;
@@ -486,13 +487,19 @@ impl Databank {
 
     /// Commits (tantivy fsyncs the segments and `meta.json`), fsyncs the index directory so
     /// the new `meta.json` survives a power loss, and makes the commit visible to searches.
-    /// The commit's payload is its time (RFC 3339, UTC), read back by [`Databank::last_commit`].
+    /// The commit's payload is a [`CommitStamp`]: its time, read back by
+    /// [`Databank::last_commit`], and the index's term format.
     fn commit(&self, writer: &mut IndexWriter) -> Result<()> {
         // Until the reader is reloaded, the writer's lookups must not trust it.
         self.reader_behind.store(true, Ordering::SeqCst);
-        let committed_at = commit_time();
+        let stamp = CommitStamp {
+            committed_at: commit_time(),
+            term_format: TERM_FORMAT.to_string(),
+        };
+        let payload = serde_json::to_string(&stamp)
+            .map_err(|err| Error::Io(std::io::Error::other(err.to_string())))?;
         let committed = writer.prepare_commit().and_then(|mut prepared| {
-            prepared.set_payload(&committed_at);
+            prepared.set_payload(&payload);
             prepared.commit()
         });
         if let Err(err) = committed {
@@ -511,7 +518,11 @@ impl Databank {
     /// `meta.json`. `None` for an index never committed.
     pub fn last_commit(&self) -> Result<Option<String>> {
         if let Some(payload) = self.index.load_metas()?.payload {
-            return Ok(Some(payload));
+            return Ok(Some(match serde_json::from_str::<CommitStamp>(&payload) {
+                Ok(stamp) => stamp.committed_at,
+                // Before commits carried a stamp, the payload was the time alone.
+                Err(_) => payload,
+            }));
         }
         let modified = match std::fs::metadata(self.directory.join("meta.json")) {
             Ok(metadata) => metadata.modified()?,
@@ -519,6 +530,18 @@ impl Databank {
             Err(err) => return Err(err.into()),
         };
         Ok(Some(rfc3339(time::OffsetDateTime::from(modified))))
+    }
+
+    /// Whether the index's terms are in the format this build queries ([`TERM_FORMAT`]): true
+    /// for an empty index; false for one written by an older build, which must be rebuilt from
+    /// its stored documents ([`open_upgraded`] does it) before its searches are right.
+    pub fn term_format_is_current(&self) -> Result<bool> {
+        if self.searcher().num_docs() == 0 {
+            return Ok(true);
+        }
+        let payload = self.index.load_metas()?.payload.unwrap_or_default();
+        Ok(serde_json::from_str::<CommitStamp>(&payload)
+            .is_ok_and(|stamp| stamp.term_format == TERM_FORMAT))
     }
 
     /// A searcher on the last commit, for a writer (call with the writer locked): reloads the
@@ -642,7 +665,10 @@ impl Databank {
                         let mut most = 0;
                         for field in self.fields.text.values() {
                             let frequency = searcher
-                                .doc_freq(&Term::from_field_text(*field, &token.text))
+                                .doc_freq(&Term::from_field_text(
+                                    *field,
+                                    &tagged(analyzer, &token.text),
+                                ))
                                 .unwrap_or(0);
                             most = most.max(frequency);
                         }
@@ -701,6 +727,40 @@ impl Databank {
         }
         Ok(summary.created + summary.updated)
     }
+}
+
+/// How the terms of the text fields are written. Queries of this build only find terms of
+/// this format; an index with another is rebuilt from its stored documents on open.
+/// `tagged-1`: every term carries its analyzer's tag (`spanish:huert`, see
+/// `analysis::multilingual`). Older indexes have no format (their terms were untagged).
+pub const TERM_FORMAT: &str = "tagged-1";
+
+/// What each commit records in its payload.
+#[derive(Debug, Serialize, serde::Deserialize)]
+struct CommitStamp {
+    /// When (RFC 3339, UTC, to the second).
+    committed_at: String,
+    /// The [`TERM_FORMAT`] of the build that committed.
+    term_format: String,
+}
+
+/// Opens the index in `index_dir` for writing, first rebuilding it from its stored documents
+/// when an older build wrote its terms in another format ([`Databank::term_format_is_current`]),
+/// as `databank reindex` would. Returns the databank and how many documents were rebuilt.
+pub fn open_upgraded(index_dir: &Path, catalog: Catalog) -> Result<(Databank, Option<u64>)> {
+    let databank = Databank::open(index_dir, catalog.clone())?;
+    if databank.term_format_is_current()? {
+        return Ok((databank, None));
+    }
+    tracing::warn!(
+        dir = %index_dir.display(),
+        "the index was written by an older build (term format); rebuilding it from the stored documents"
+    );
+    let count = rebuild(&databank, catalog.clone())?;
+    databank.close()?;
+    drop(databank);
+    swap_in_rebuilt(index_dir)?;
+    Ok((Databank::open(index_dir, catalog)?, Some(count)))
 }
 
 /// The time a commit records: now, UTC, to the second.

@@ -2,7 +2,7 @@
 //! everywhere else.
 //!
 //! A snippet generator is built per (text field, analyzer) from the text query's terms for that
-//! field, lazily, only for the languages the page's hits are shown in. Text fields hold every
+//! field and analyzer (those carrying its tag), lazily, only for the languages the page's hits are shown in. Text fields hold every
 //! language, so the generator is given the analyzer of the language being highlighted. Only the
 //! first [`HIGHLIGHT_SCAN_CHARS`] characters of a text are scanned (descriptions may be long).
 
@@ -15,6 +15,7 @@ use tantivy::snippet::{collapse_overlapped_ranges, Snippet, SnippetGenerator};
 /// How much of a text is scanned for highlights, in characters.
 pub const HIGHLIGHT_SCAN_CHARS: usize = 5_000;
 
+use crate::engine::analysis::multilingual::{split_tag, tag};
 use crate::engine::analysis::Analysis;
 use crate::engine::catalog::Catalog;
 use crate::engine::schema::IndexFields;
@@ -68,11 +69,16 @@ impl<'a> Highlighter<'a> {
             let analysis = self.analysis;
             let generator = self.generators.entry(key).or_insert_with(|| {
                 let field = fields.text_field(&text_field.name)?;
+                // The query's terms for this language: those with its analyzer's tag, untagged
+                // as the highlighting analyzer gives them.
+                let language_tag = tag(&analyzer);
                 let mut terms: BTreeMap<String, f32> = BTreeMap::new();
                 query.query_terms(&mut |term, _| {
                     if term.field() == field {
-                        if let Some(text) = term.value().as_str() {
-                            terms.insert(text.to_string(), 1.0);
+                        if let Some((term_tag, form)) = term.value().as_str().and_then(split_tag) {
+                            if term_tag == language_tag {
+                                terms.insert(form.to_string(), 1.0);
+                            }
                         }
                     }
                 });

@@ -1,9 +1,9 @@
 //! Search: a validated request in, a page of hits with highlights and disjunctive facet counts
 //! out (contract section 2).
 //!
-//! One pass collects the page, the total and the counts of every facet without a selection;
-//! each facet with a selection is counted in one more pass with its own filter dropped. When
-//! every word is required and nothing matches, the query is run again with any word allowed.
+//! One pass collects the page, the total and the disjunctive counts of every facet (see
+//! [`crate::engine::facets`]). When every word is required and nothing matches, the query is
+//! run again with any word allowed.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
@@ -90,7 +90,8 @@ pub struct SearchRequest {
     pub highlight: bool,
     /// Typo tolerance (on by default).
     pub typos: bool,
-    /// Cross-language expansion through concepts (on by default).
+    /// Cross-language expansion: concepts, and cognate stems looked up in other languages (on
+    /// by default).
     pub cross_language: bool,
 }
 
@@ -365,8 +366,10 @@ impl Databank {
             catalog: &self.catalog,
             fields: &self.fields,
             analyzers,
-            typos: request.typos.then_some(searcher),
+            searcher,
+            typos: request.typos,
             concepts: request.cross_language.then_some(&self.concepts),
+            cognates: request.cross_language,
         }
     }
 

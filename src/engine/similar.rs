@@ -1,9 +1,12 @@
 //! "More like this": initiatives related to one initiative, in any language.
 //!
-//! The initiative's own texts (every language version, each marked with its analyzer) feed a
-//! more-like-this query over the text fields; shared themes and SDGs add to the score. The
-//! initiative itself is excluded — and its translations are part of it, so they never appear.
-//! Cognate forms shared across languages (`educ`, `particip`) carry matches across languages.
+//! The initiative's own texts feed one more-like-this query per language version (each
+//! analysed, and its terms tagged, by its language's analyzer) over the text fields; shared
+//! themes and SDGs add to the score. Translations carry the similarity across languages (an
+//! English version finds English texts), and so do the themes and SDGs. The initiative itself
+//! is excluded — and its translations are part of it, so they never appear.
+
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 use tantivy::collector::TopDocs;
@@ -11,10 +14,15 @@ use tantivy::query::{BooleanQuery, BoostQuery, MoreLikeThisQuery, Occur, Query, 
 use tantivy::schema::{IndexRecordOption, OwnedValue};
 use tantivy::Term;
 
-use crate::engine::analysis::multilingual::marked;
+use crate::engine::analysis::multilingual::{marked, tag, tagged};
 use crate::engine::databank::Databank;
 use crate::engine::error::{Error, Result};
 use crate::engine::search::{check_locale, Hit, MAX_PER_PAGE};
+
+/// Most terms taken from one language's versions of the initiative.
+const MAX_TERMS_PER_LANGUAGE: usize = 30;
+/// Shortest word taken, in characters.
+const MIN_WORD_CHARS: usize = 3;
 
 /// How much a shared theme adds, relative to text similarity.
 const THEME_BOOST: f32 = 2.0;
@@ -50,33 +58,54 @@ impl Databank {
                 }
             }
         }
-        let mut doc_fields = Vec::new();
-        for text_field in &self.catalog.schema.text_fields {
-            let Some(field) = self.fields.text_field(&text_field.name) else {
-                continue;
-            };
-            let values: Vec<OwnedValue> = versions
-                .iter()
-                .filter_map(|(language, texts)| {
-                    let analyzer = self.analysis.analyzer_for(language);
-                    text(texts, &text_field.name)
-                        .map(|value| OwnedValue::Str(marked(analyzer, &value)))
-                })
-                .collect();
-            if !values.is_empty() {
-                doc_fields.push((field, values));
-            }
+        // One more-like-this per analyzer: terms are per language (see
+        // `analysis::multilingual`), and each language version gets its own share of terms, so
+        // an English translation finds English texts even beside a Catalan original.
+        let mut by_analyzer: BTreeMap<&str, Vec<&serde_json::Map<String, Value>>> = BTreeMap::new();
+        for (language, texts) in &versions {
+            by_analyzer
+                .entry(self.analysis.analyzer_for(language))
+                .or_default()
+                .push(texts);
         }
-        let more_like_this = MoreLikeThisQuery::builder()
-            .with_min_doc_frequency(1)
-            .with_max_doc_frequency((searcher.num_docs() / 2).max(2))
-            .with_min_term_frequency(1)
-            .with_max_query_terms(40)
-            .with_min_word_length(3)
-            .with_stop_words(self.catalog.stopwords.iter().cloned().collect())
-            .with_document_fields(doc_fields);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Should, Box::new(more_like_this))];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (analyzer, texts_of_versions) in by_analyzer {
+            let mut doc_fields = Vec::new();
+            for text_field in &self.catalog.schema.text_fields {
+                let Some(field) = self.fields.text_field(&text_field.name) else {
+                    continue;
+                };
+                let values: Vec<OwnedValue> = texts_of_versions
+                    .iter()
+                    .filter_map(|texts| {
+                        text(texts, &text_field.name)
+                            .map(|value| OwnedValue::Str(marked(analyzer, &value)))
+                    })
+                    .collect();
+                if !values.is_empty() {
+                    doc_fields.push((field, values));
+                }
+            }
+            if doc_fields.is_empty() {
+                continue;
+            }
+            // Terms carry the analyzer's tag: the word length and the stop words count it.
+            let stop_words = self
+                .catalog
+                .stopwords
+                .iter()
+                .map(|word| tagged(analyzer, word))
+                .collect();
+            let more_like_this = MoreLikeThisQuery::builder()
+                .with_min_doc_frequency(1)
+                .with_max_doc_frequency((searcher.num_docs() / 2).max(2))
+                .with_min_term_frequency(1)
+                .with_max_query_terms(MAX_TERMS_PER_LANGUAGE)
+                .with_min_word_length(tag(analyzer).chars().count() + MIN_WORD_CHARS)
+                .with_stop_words(stop_words)
+                .with_document_fields(doc_fields);
+            clauses.push((Occur::Should, Box::new(more_like_this)));
+        }
         for (facet, values, boost) in [
             ("theme", source.get("themes"), THEME_BOOST),
             ("sdg", source.get("sdgs"), SDG_BOOST),

@@ -33,6 +33,8 @@ use super::stem_cache::with_stemmed_forms;
 pub struct LanguageTokenizer {
     stemmer: Option<Algorithm>,
     max_token_bytes: usize,
+    /// Written before every token's text (see [`super::multilingual`]); empty for queries.
+    tag: String,
     buffers: Buffers,
 }
 
@@ -76,8 +78,15 @@ impl LanguageTokenizer {
         LanguageTokenizer {
             stemmer,
             max_token_bytes,
+            tag: String::new(),
             buffers: Buffers::default(),
         }
+    }
+
+    /// The same tokenizer, writing `tag` before the text of every token it gives.
+    pub fn tagged(mut self, tag: &str) -> Self {
+        self.tag = tag.to_string();
+        self
     }
 }
 
@@ -96,6 +105,7 @@ impl Tokenizer for LanguageTokenizer {
             shift: 0,
             stemmer: self.stemmer,
             max_token_bytes: self.max_token_bytes,
+            tag: &self.tag,
             token: &mut buffers.token,
             lower: &mut buffers.lower,
             second: &mut buffers.second,
@@ -119,6 +129,7 @@ pub struct LanguageTokenStream<'a> {
     shift: usize,
     stemmer: Option<Algorithm>,
     max_token_bytes: usize,
+    tag: &'a str,
     token: &'a mut Token,
     lower: &'a mut String,
     /// The stem-of-folded form of the current word, emitted next at the same position.
@@ -259,6 +270,7 @@ impl LanguageTokenStream<'_> {
         let token = &mut *self.token;
         let text = &self.lower[piece.from..piece.to];
         token.text.clear();
+        token.text.push_str(self.tag);
         if piece.cjk {
             token.text.push_str(text);
         } else {
@@ -369,16 +381,19 @@ impl TokenStream for LanguageTokenStream<'_> {
             token.position = position + self.shift;
             token.position_length = 1;
             token.text.clear();
+            token.text.push_str(self.tag);
             match self.stemmer {
                 None => fold_accents_into(self.lower, &mut token.text),
                 Some(algorithm) => {
                     let second = &mut *self.second;
+                    let tag = self.tag;
                     let has_second =
                         with_stemmed_forms(algorithm, self.lower, |(first, fold_then_stem)| {
                             token.text.push_str(first);
                             match fold_then_stem {
                                 Some(form) => {
                                     second.clear();
+                                    second.push_str(tag);
                                     second.push_str(form);
                                     true
                                 }

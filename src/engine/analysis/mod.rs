@@ -113,19 +113,25 @@ impl Analysis {
         self.analyzers.keys().map(String::as_str)
     }
 
-    /// Registers every analyzer, and the multilingual tokenizer of the text fields, on an
-    /// index (analyzers are not persisted by tantivy).
+    /// Registers every analyzer, and the multilingual tokenizer of the text fields (whose terms
+    /// carry their analyzer's tag), on an index (analyzers are not persisted by tantivy).
     pub fn register(&self, index: &Index) {
         for (name, analyzer) in &self.analyzers {
             index.tokenizers().register(name, analyzer.clone());
         }
-        let fallback = self
-            .analyzers
-            .get(GENERIC)
-            .cloned()
-            .unwrap_or_else(|| build(None, 64));
-        let multilingual =
-            multilingual::MultilingualTokenizer::new(self.analyzers.clone(), fallback);
+        let tokenizers = self
+            .stemmers
+            .iter()
+            .map(|(name, stemmer)| {
+                let tokenizer = LanguageTokenizer::new(*stemmer, self.max_token_bytes);
+                (name.clone(), tokenizer)
+            })
+            .collect();
+        let multilingual = multilingual::MultilingualTokenizer::new(
+            tokenizers,
+            GENERIC,
+            LanguageTokenizer::new(None, self.max_token_bytes),
+        );
         index
             .tokenizers()
             .register(MULTILINGUAL, TextAnalyzer::from(multilingual));

@@ -1,12 +1,13 @@
 //! Builds the text part of a search from parsed clauses.
 //!
 //! A word becomes, for each analyzer present in the index, a term query per text field (its
-//! stemmed-and-folded forms), boosted per field (`title` above `summary` above `description`);
+//! stemmed-and-folded forms, tagged with the analyzer: see `analysis::multilingual`), boosted
+//! per field (`title` above `summary` above `description`);
 //! all of these are alternatives. A word that the analyzer splits into several tokens (CJK
 //! bigrams, `covid-19`) and a quoted phrase become phrase queries. Each clause is then
 //! required (words, phrases), optional (stop words) or excluded.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
@@ -19,6 +20,8 @@ use super::concepts::{ConceptMatcher, ConceptRef};
 use super::exclusion::ExclusionQuery;
 use super::parser::Clause;
 use super::typos;
+use crate::engine::analysis::folding::fold_accents;
+use crate::engine::analysis::multilingual::{split_tag, tagged};
 use crate::engine::analysis::{Analysis, GENERIC};
 use crate::engine::catalog::Catalog;
 use crate::engine::schema::IndexFields;
@@ -33,10 +36,15 @@ pub struct QueryBuilder<'a> {
     pub fields: &'a IndexFields,
     /// The analyzers present in the index (others are skipped: they hold nothing).
     pub analyzers: &'a [String],
-    /// The searcher whose term dictionaries typo alternatives come from; `None`: no typos.
-    pub typos: Option<&'a Searcher>,
+    /// The searcher the query is for: terms it does not hold are left out of the query, and
+    /// typo alternatives come from its term dictionaries.
+    pub searcher: &'a Searcher,
+    /// Whether long enough words also match index terms a few edits away.
+    pub typos: bool,
     /// Concept names to widen across languages; `None`: no expansion.
     pub concepts: Option<&'a ConceptMatcher>,
+    /// Whether a word's stems are also looked up in other languages (see `cognates`).
+    pub cognates: bool,
 }
 
 /// How far apart (in positions) the query's words may stand to earn the proximity bonus.
@@ -45,6 +53,12 @@ const PROXIMITY_SLOP: u32 = 3;
 const PROXIMITY_BOOST: f32 = 0.5;
 /// Longer queries get no proximity bonus (its cost grows with the words).
 const MAX_PROXIMITY_WORDS: usize = 6;
+
+/// Weight of a word's forms looked up as another language's (cognates) relative to its own.
+const COGNATE_BOOST: f32 = 0.3;
+/// Shortest form looked up as a cognate, in characters (short stems are mostly false friends:
+/// the Catalan stem of `consell` is `con`, a Spanish and Italian stop word).
+const MIN_COGNATE_CHARS: usize = 4;
 
 /// Weight of a concept's terms in other languages relative to the words as typed.
 const CONCEPT_BOOST: f32 = 0.3;
@@ -195,7 +209,7 @@ impl QueryBuilder<'_> {
         let text = words.join(" ");
         let mut sequences: BTreeSet<Vec<String>> = BTreeSet::new();
         for analyzer in self.analyzers {
-            sequences.extend(split_forms(self.positions(analyzer, &text)).1);
+            sequences.extend(self.tagged_forms(analyzer, &text).1);
         }
         let mut phrases: Vec<Box<dyn Query>> = Vec::new();
         // Titles and summaries only: positions in long descriptions cost more than they add.
@@ -246,13 +260,13 @@ impl QueryBuilder<'_> {
                 for (language, terms) in &concept.terms {
                     let analyzer = self.analysis.analyzer_for(language);
                     for term in terms {
-                        let (words, sequences) = split_forms(self.positions(analyzer, term));
+                        let (words, sequences) = self.tagged_forms(analyzer, term);
                         if words.is_empty() && sequences.is_empty() {
                             continue;
                         }
                         for text_field in &self.catalog.schema.text_fields {
                             if let Some(field) = self.fields.text_field(&text_field.name) {
-                                if let Some(query) = forms_query(field, &words, &sequences) {
+                                if let Some(query) = self.forms_query(field, &words, &sequences) {
                                     alternatives
                                         .push(boosted(query, text_field.boost * CONCEPT_BOOST));
                                 }
@@ -278,8 +292,9 @@ impl QueryBuilder<'_> {
         self.catalog.stopwords.contains(&word.to_lowercase())
     }
 
-    /// All the ways a clause can match: its distinct analysed forms (over every analyzer
-    /// present) in every text field, plus the plain fields.
+    /// All the ways a clause can match: its analysed forms under every analyzer present, each
+    /// tagged with its analyzer (so it meets only text of its language), in every text field,
+    /// plus the plain fields.
     ///
     /// With typos allowed, a long enough word also matches index terms a few edits away from
     /// its forms; the clause then scores [`EXACT_TIER`] more for an exact match. Returns the
@@ -288,37 +303,56 @@ impl QueryBuilder<'_> {
         let mut words: BTreeSet<String> = BTreeSet::new();
         let mut sequences: BTreeSet<Vec<String>> = BTreeSet::new();
         for analyzer in self.analyzers {
-            let (forms, phrases) = split_forms(self.positions(analyzer, text));
+            let (forms, phrases) = self.tagged_forms(analyzer, text);
             words.extend(forms);
             sequences.extend(phrases);
         }
         let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
         let mut typo_alternatives: Vec<Box<dyn Query>> = Vec::new();
-        let edits = match self.typos {
-            Some(searcher) if allow_typos && sequences.is_empty() => {
-                if self.well_attested(searcher, &words) {
-                    0
-                } else {
-                    typos::allowed_edits(text)
-                }
+        let edits =
+            if !self.typos || !allow_typos || !sequences.is_empty() || self.well_attested(&words) {
+                0
+            } else {
+                typos::allowed_edits(text)
+            };
+        // Analyzers that gave the same form share one pass over each dictionary.
+        let mut tags_by_form: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        if edits > 0 {
+            for (tag, form) in words.iter().filter_map(|term| split_tag(term)) {
+                tags_by_form.entry(form).or_default().push(tag);
             }
-            _ => 0,
+        }
+        let cognates = if self.cognates {
+            self.cognates(text, &words)
+        } else {
+            BTreeSet::new()
         };
         for text_field in &self.catalog.schema.text_fields {
             if let Some(field) = self.fields.text_field(&text_field.name) {
-                if let Some(query) = forms_query(field, &words, &sequences) {
+                if let Some(query) = self.forms_query(field, &words, &sequences) {
                     alternatives.push(boosted(query, text_field.boost));
                 }
-                if let (Some(searcher), true) = (self.typos, edits > 0) {
+                if text_field.name != "description" {
+                    if let Some(query) = self.forms_query(field, &cognates, &BTreeSet::new()) {
+                        alternatives.push(boosted(query, text_field.boost * COGNATE_BOOST));
+                    }
+                }
+                if self.typos && edits > 0 {
                     let mut near: BTreeSet<String> = BTreeSet::new();
-                    for form in &words {
+                    for (form, tags) in &tags_by_form {
                         // Edits are bounded by the word's length and by the form's: a short
                         // stem with one edit would match far too much.
                         let form_edits = edits.min(typos::allowed_edits(form));
-                        near.extend(typos::alternatives(searcher, field, form, form_edits));
+                        near.extend(typos::alternatives(
+                            self.searcher,
+                            field,
+                            tags,
+                            form,
+                            form_edits,
+                        ));
                     }
                     near.retain(|term| !words.contains(term));
-                    if let Some(query) = forms_query(field, &near, &BTreeSet::new()) {
+                    if let Some(query) = self.forms_query(field, &near, &BTreeSet::new()) {
                         typo_alternatives.push(boosted(query, text_field.boost * TYPO_BOOST));
                     }
                 }
@@ -327,7 +361,7 @@ impl QueryBuilder<'_> {
         let (generic_words, generic_sequences) = split_forms(self.positions(GENERIC, text));
         for plain in &self.catalog.schema.plain_text_fields {
             if let Some(&field) = self.fields.plain.get(&plain.name) {
-                if let Some(query) = forms_query(field, &generic_words, &generic_sequences) {
+                if let Some(query) = self.forms_query(field, &generic_words, &generic_sequences) {
                     alternatives.push(boosted(query, plain.boost));
                 }
             }
@@ -352,13 +386,43 @@ impl QueryBuilder<'_> {
         (Some(Box::new(BooleanQuery::union(tiers))), true)
     }
 
+    /// The cognate terms of a word (`text`) with these tagged forms: each stem (a form some
+    /// stemmer made, long enough, not a stop word) under the tags of the other analyzers —
+    /// `educ`, the Italian stem of `educazione`, also looked up as Spanish, Catalan and
+    /// Portuguese `educ` (`educación`, `educació`, `educação`). Titles and summaries only: the
+    /// lookups cost time, and a description matches cognates by chance more often.
+    fn cognates(&self, text: &str, words: &BTreeSet<String>) -> BTreeSet<String> {
+        let unstemmed = fold_accents(&text.to_lowercase());
+        let forms: BTreeSet<&str> = words
+            .iter()
+            .filter_map(|term| split_tag(term))
+            .map(|(_, form)| form)
+            .filter(|form| {
+                *form != unstemmed
+                    && form.chars().count() >= MIN_COGNATE_CHARS
+                    && !self.is_stopword(form)
+            })
+            .collect();
+        let mut cognates = BTreeSet::new();
+        for analyzer in self.analyzers {
+            for form in &forms {
+                let term = tagged(analyzer, form);
+                if !words.contains(&term) {
+                    cognates.insert(term);
+                }
+            }
+        }
+        cognates
+    }
+
     /// Whether a word's forms are in enough documents to be taken as spelled right (then no
     /// typo alternatives are looked for: they could only rank below, and cost time).
-    fn well_attested(&self, searcher: &Searcher, forms: &BTreeSet<String>) -> bool {
+    fn well_attested(&self, forms: &BTreeSet<String>) -> bool {
         let mut documents = 0;
         for field in self.fields.text.values() {
             for form in forms {
-                documents += searcher
+                documents += self
+                    .searcher
                     .doc_freq(&Term::from_field_text(*field, form))
                     .unwrap_or(0);
                 if documents >= typos::WELL_ATTESTED_DOCUMENTS {
@@ -367,6 +431,23 @@ impl QueryBuilder<'_> {
             }
         }
         false
+    }
+
+    /// The forms of `text` under `analyzer`, tagged as the index holds them: a single word's
+    /// forms, or a phrase (see [`split_forms`]).
+    fn tagged_forms(
+        &self,
+        analyzer: &str,
+        text: &str,
+    ) -> (BTreeSet<String>, BTreeSet<Vec<String>>) {
+        let (words, sequences) = split_forms(self.positions(analyzer, text));
+        (
+            words.iter().map(|form| tagged(analyzer, form)).collect(),
+            sequences
+                .iter()
+                .map(|sequence| sequence.iter().map(|form| tagged(analyzer, form)).collect())
+                .collect(),
+        )
     }
 
     /// The analysed forms of `text`, grouped by position (variants of one word together).
@@ -384,6 +465,40 @@ impl QueryBuilder<'_> {
             }
         }
         positions
+    }
+
+    /// One field's query: any of the single-word forms the index holds, or any of the phrases.
+    ///
+    /// A word's forms under every analyzer are mostly absent (a Spanish stem in the Catalan
+    /// terms): leaving them out here costs one dictionary lookup per segment, where a term
+    /// query would do two (for its statistics, then for its postings).
+    fn forms_query(
+        &self,
+        field: Field,
+        words: &BTreeSet<String>,
+        sequences: &BTreeSet<Vec<String>>,
+    ) -> Option<Box<dyn Query>> {
+        let mut queries: Vec<Box<dyn Query>> = words
+            .iter()
+            .map(|text| Term::from_field_text(field, text))
+            .filter(|term| self.searcher.doc_freq(term).map_or(true, |count| count > 0))
+            .map(|term| {
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>
+            })
+            .collect();
+        for sequence in sequences {
+            let terms: Vec<(usize, Term)> = sequence
+                .iter()
+                .enumerate()
+                .map(|(offset, text)| (offset, Term::from_field_text(field, text)))
+                .collect();
+            queries.push(Box::new(PhraseQuery::new_with_offset(terms)));
+        }
+        match queries.len() {
+            0 => None,
+            1 => queries.pop(),
+            _ => Some(Box::new(BooleanQuery::union(queries))),
+        }
     }
 }
 
@@ -408,35 +523,5 @@ fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
         query
     } else {
         Box::new(BoostQuery::new(query, boost))
-    }
-}
-
-/// One field's query: any of the single-word forms, or any of the phrases.
-fn forms_query(
-    field: Field,
-    words: &BTreeSet<String>,
-    sequences: &BTreeSet<Vec<String>>,
-) -> Option<Box<dyn Query>> {
-    let mut queries: Vec<Box<dyn Query>> = words
-        .iter()
-        .map(|text| {
-            Box::new(TermQuery::new(
-                Term::from_field_text(field, text),
-                IndexRecordOption::WithFreqs,
-            )) as Box<dyn Query>
-        })
-        .collect();
-    for sequence in sequences {
-        let terms: Vec<(usize, Term)> = sequence
-            .iter()
-            .enumerate()
-            .map(|(offset, text)| (offset, Term::from_field_text(field, text)))
-            .collect();
-        queries.push(Box::new(PhraseQuery::new_with_offset(terms)));
-    }
-    match queries.len() {
-        0 => None,
-        1 => queries.pop(),
-        _ => Some(Box::new(BooleanQuery::union(queries))),
     }
 }

@@ -5,7 +5,8 @@
 //! index holds analysed forms (stems), so the distance is measured between the query's forms and
 //! the index's, and a form is allowed no more edits than its own length earns (a 4-letter stem
 //! gets none): `partcipation` (stem `partcip`) finds `particip`, `escolres` finds `escolar`.
-//! A Levenshtein automaton runs over each segment's term dictionary, the first letter pinned.
+//! A Levenshtein automaton runs over each segment's term dictionary, within the terms of the
+//! form's analyzer (its tag, see `analysis::multilingual`), the first letter pinned.
 //! A word already found in [`WELL_ATTESTED_DOCUMENTS`] documents or more is taken as spelled
 //! right and not widened (typo matches would rank below its exact matches anyway).
 
@@ -18,6 +19,7 @@ use tantivy::Searcher;
 use tantivy_fst::Automaton;
 
 use crate::engine::analysis::folding::fold_accents;
+use crate::engine::analysis::multilingual::{split_tag, TAG_END};
 
 /// A word whose forms are in at least this many documents (summed over the text fields) is
 /// taken as spelled right: no typo alternatives are looked for.
@@ -51,41 +53,92 @@ pub(crate) fn builder(distance: u8) -> &'static LevenshteinAutomatonBuilder {
     }
 }
 
-/// A Levenshtein DFA whose matches must start with the same first character.
-struct PinnedFirstChar {
+/// Terms that start with one of a few tags, then a form whose first character is pinned and
+/// whose rest is within the DFA's edits. The tags are read without the DFA (they are not part
+/// of the form), all at once: one pass over the dictionary for every language.
+struct TaggedPinned {
     dfa: DFA,
+    /// The tags (each ending with [`TAG_END`]); at most 64.
+    tags: Vec<Vec<u8>>,
+    /// The form's first character: no edit there.
     first: Vec<u8>,
 }
 
-impl Automaton for PinnedFirstChar {
-    /// (DFA state, bytes read so far, capped)
-    type State = (u32, usize);
+/// Where the automaton is in a term.
+#[derive(Clone, Copy)]
+struct TaggedState {
+    /// Tags still matching what was read (bit i: `tags[i]`); 0 with `in_form` false: no match.
+    candidates: u64,
+    /// Bytes of the tag read so far.
+    tag_read: usize,
+    /// Whether the tag is behind.
+    in_form: bool,
+    /// Bytes of the form read so far, capped at the first character's length.
+    form_read: usize,
+    dfa: u32,
+}
 
-    fn start(&self) -> Self::State {
-        (self.dfa.initial_state(), 0)
-    }
+impl Automaton for TaggedPinned {
+    type State = TaggedState;
 
-    fn is_match(&self, state: &Self::State) -> bool {
-        state.1 >= self.first.len() && matches!(self.dfa.distance(state.0), Distance::Exact(_))
-    }
-
-    fn can_match(&self, state: &Self::State) -> bool {
-        state.0 != SINK_STATE
-    }
-
-    fn accept(&self, state: &Self::State, byte: u8) -> Self::State {
-        if state.1 < self.first.len() && self.first[state.1] != byte {
-            return (SINK_STATE, state.1);
+    fn start(&self) -> TaggedState {
+        TaggedState {
+            candidates: if self.tags.len() >= 64 {
+                u64::MAX
+            } else {
+                (1u64 << self.tags.len()) - 1
+            },
+            tag_read: 0,
+            in_form: false,
+            form_read: 0,
+            dfa: self.dfa.initial_state(),
         }
-        (
-            self.dfa.transition(state.0, byte),
-            (state.1 + 1).min(self.first.len()),
-        )
+    }
+
+    fn is_match(&self, state: &TaggedState) -> bool {
+        state.in_form
+            && state.form_read >= self.first.len()
+            && matches!(self.dfa.distance(state.dfa), Distance::Exact(_))
+    }
+
+    fn can_match(&self, state: &TaggedState) -> bool {
+        state.dfa != SINK_STATE && (state.in_form || state.candidates != 0)
+    }
+
+    fn accept(&self, state: &TaggedState, byte: u8) -> TaggedState {
+        let mut next = *state;
+        if !state.in_form {
+            let mut candidates = 0;
+            for (i, tag) in self.tags.iter().enumerate() {
+                if state.candidates & (1 << i) != 0 && tag.get(state.tag_read) == Some(&byte) {
+                    candidates |= 1 << i;
+                }
+            }
+            next.candidates = candidates;
+            next.tag_read += 1;
+            // The tag's end is never inside a name: reading it ends every tag still matching.
+            next.in_form = candidates != 0 && byte == TAG_END as u8;
+            return next;
+        }
+        if state.form_read < self.first.len() && self.first[state.form_read] != byte {
+            next.dfa = SINK_STATE;
+            return next;
+        }
+        next.dfa = self.dfa.transition(state.dfa, byte);
+        next.form_read = (state.form_read + 1).min(self.first.len());
+        next
     }
 }
 
-/// Index terms of `field` within `edits` of `form` (same first character), `form` excluded.
-pub fn alternatives(searcher: &Searcher, field: Field, form: &str, edits: u8) -> BTreeSet<String> {
+/// Index terms of `field` that carry one of `tags` and whose form is within `edits` of `form`
+/// (same first character), the exact forms excluded; returned whole (tag included).
+pub fn alternatives(
+    searcher: &Searcher,
+    field: Field,
+    tags: &[&str],
+    form: &str,
+    edits: u8,
+) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let Some(first) = form.chars().next() else {
         return found;
@@ -93,34 +146,82 @@ pub fn alternatives(searcher: &Searcher, field: Field, form: &str, edits: u8) ->
     if edits == 0 {
         return found;
     }
-    let automaton = PinnedFirstChar {
-        dfa: builder(edits).build_dfa(form),
-        first: first.to_string().into_bytes(),
-    };
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(field) else {
-            continue;
+    for group in tags.chunks(64) {
+        let automaton = TaggedPinned {
+            dfa: builder(edits).build_dfa(form),
+            tags: group.iter().map(|tag| tag.as_bytes().to_vec()).collect(),
+            first: first.to_string().into_bytes(),
         };
-        let Ok(mut stream) = inverted.terms().search(&automaton).into_stream() else {
-            continue;
-        };
-        while stream.advance() {
-            if let Ok(term) = std::str::from_utf8(stream.key()) {
-                if term != form {
-                    found.insert(term.to_string());
-                }
-            }
-            if found.len() >= MAX_ALTERNATIVES {
-                return found;
-            }
+        search_dictionaries(searcher, field, &automaton, form, &mut found);
+        if found.len() >= MAX_ALTERNATIVES {
+            break;
         }
     }
     found
 }
 
+/// Adds the terms of `field` the automaton accepts (but those whose form is `form`) to
+/// `found`, up to [`MAX_ALTERNATIVES`].
+fn search_dictionaries(
+    searcher: &Searcher,
+    field: Field,
+    automaton: &TaggedPinned,
+    form: &str,
+    found: &mut BTreeSet<String>,
+) {
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else {
+            continue;
+        };
+        while stream.advance() {
+            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                if split_tag(term).is_some_and(|(_, term_form)| term_form != form) {
+                    found.insert(term.to_string());
+                }
+            }
+            if found.len() >= MAX_ALTERNATIVES {
+                return;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::allowed_edits;
+    use super::{allowed_edits, alternatives};
+    use tantivy::schema::{Schema, STRING};
+    use tantivy::{doc, Index, IndexWriter};
+
+    #[test]
+    fn alternatives_stay_within_the_given_tags_and_keep_the_first_letter() {
+        let mut schema = Schema::builder();
+        let field = schema.add_text_field("text", STRING);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for term in [
+            "catalan:escola",
+            "catalan:escoles",
+            "catalan:escolar",
+            "spanish:escolas",
+            "spanish:fscola",
+            "italian:escolx",
+            "catalanx:escolx",
+            "escolx",
+        ] {
+            writer.add_document(doc!(field => term)).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let found = alternatives(&searcher, field, &["catalan:", "spanish:"], "escola", 1);
+        let found: Vec<&str> = found.iter().map(String::as_str).collect();
+        assert_eq!(found, ["catalan:escolar", "spanish:escolas"]);
+        let found = alternatives(&searcher, field, &["catalan:"], "escola", 2);
+        let found: Vec<&str> = found.iter().map(String::as_str).collect();
+        assert_eq!(found, ["catalan:escolar", "catalan:escoles"]);
+    }
 
     #[test]
     fn edits_by_length_after_folding() {
