@@ -104,6 +104,12 @@ fn fixtures() -> Vec<Value> {
             "I genitori leggono con i figli nella biblioteca del quartiere.",
         ),
         document(
+            "ko-garden",
+            Some("ko"),
+            "학교 텃밭 가꾸기",
+            "아이들이 학교 텃밭에서 채소를 기르고 급식에 씁니다.",
+        ),
+        document(
             "ko-village",
             Some("ko"),
             "마을교육공동체를 통한 방과후 돌봄",
@@ -159,6 +165,11 @@ fn a_stem_in_one_language_does_not_match_a_word_of_another() {
     let body = server.search("q=consell");
     assert_eq!(ids(&body), ["ca-consell"], "{body}");
     assert_eq!(body["total"], 1);
+    // In Catalan, `con` is no stop word: the word is marked.
+    assert_eq!(
+        body["hits"][0]["highlights"]["title"],
+        "<mark>Consell</mark> d&#x27;infants de la ciutat"
+    );
     // The Spanish and Italian texts are found by their own word (and the Catalan one too:
     // as a Catalan word, `con` has the stem of `consell`).
     let mut found = ids(&server.search("q=con"));
@@ -210,6 +221,9 @@ fn a_korean_word_inside_a_longer_phrase_is_found() {
     assert_eq!(hits(&server, "교육공동체"), ["ko-village"]);
     assert_eq!(hits(&server, "방과후"), ["ko-village"]);
     assert!(hits(&server, "교육청").is_empty());
+    // A compound typed without its space finds the spaced text (its bigrams, anywhere).
+    assert_eq!(hits(&server, "학교텃밭"), ["ko-garden"]);
+    assert_eq!(hits(&server, "학교 텃밭"), ["ko-garden"]);
 }
 
 #[test]

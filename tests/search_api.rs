@@ -230,6 +230,21 @@ fn locale_picks_labels_and_shown_text() {
         .find(|entry| entry["value"] == 4)
         .expect("SDG 4 is listed");
     assert_eq!(sdg4["label"], "Educación de calidad");
+    // A browser's language tag (navigator.language) is read by its language.
+    for tag in ["es-ES", "es_AR", "ES"] {
+        let (status, body) = server.get(&format!("/v1/facets?locale={tag}"));
+        assert_eq!(status, 200, "{tag}: {body}");
+        let sdg4 = body["facets"]["sdg"]
+            .as_array()
+            .and_then(|values| values.iter().find(|entry| entry["value"] == 4))
+            .map(|entry| entry["label"].clone());
+        assert_eq!(sdg4, Some("Educación de calidad".into()), "{tag}");
+    }
+    let (status, body) = server.get("/v1/facets?locale=xx-ES");
+    assert_eq!(
+        (status, body["error"]["param"].as_str()),
+        (400, Some("locale"))
+    );
     // A document with an English translation shows it under locale=en, its own text otherwise.
     let translated = seed_documents()
         .into_iter()

@@ -37,6 +37,22 @@ fn completions_come_from_titles_and_cities_ranked_by_count() {
                 .contains("huertos")),
         "{found:?}"
     );
+    // Concepts (which count initiatives in every language) leave room for the cities.
+    let found = suggestions(&server, "Sant");
+    let cities: Vec<&str> = found
+        .iter()
+        .filter(|s| s["kind"] == "city")
+        .filter_map(|s| s["text"].as_str())
+        .collect();
+    for city in ["Sant Cugat del Vallès", "Santos", "Santander", "Santiago"] {
+        assert!(cities.contains(&city), "{city} missing: {found:?}");
+    }
+    assert!(found.iter().filter(|s| s["kind"] == "concept").count() <= 4);
+    let counts: Vec<u64> = found.iter().map(|s| s["count"].as_u64().unwrap()).collect();
+    assert!(
+        counts.windows(2).all(|pair| pair[0] >= pair[1]),
+        "{counts:?}"
+    );
     let found = suggestions(&server, "sao pau");
     assert!(found.iter().any(|s| s["text"] == "São Paulo"), "{found:?}");
     assert!(suggestions(&server, "").is_empty());

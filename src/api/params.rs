@@ -50,7 +50,8 @@ pub fn from_json(body: &[u8]) -> Result<RawParams, ApiError> {
     let mut params = RawParams::new();
     for (name, value) in object {
         let values = match value {
-            Value::Null => Vec::new(),
+            // null is "absent", as in most JSON APIs (`"facets": null` counts the defaults).
+            Value::Null => continue,
             Value::Array(items) => {
                 items
                     .iter()
@@ -99,9 +100,13 @@ pub fn number<T: std::str::FromStr>(params: &RawParams, name: &str) -> Result<Op
     }
 }
 
-/// The `locale` parameter, lowercased; `None` when absent or empty.
+/// The `locale` parameter: the language of a BCP 47 tag (`pt-BR`, `es_ES`, `EN` → `pt`, `es`,
+/// `en`, what a browser's `navigator.language` gives), lowercased; `None` when absent or empty.
 pub fn locale(params: &RawParams) -> Option<String> {
-    last(params, "locale").map(str::to_ascii_lowercase)
+    last(params, "locale").map(|tag| {
+        let language = tag.split(['-', '_']).next().unwrap_or_default();
+        if language.is_empty() { tag } else { language }.to_ascii_lowercase()
+    })
 }
 
 /// A true/false parameter.
@@ -189,6 +194,17 @@ mod tests {
         assert_eq!(request.filters["country"], ["ES", "FR", "PT"]);
         assert_eq!(request.filters["sdg"], ["4"]);
         assert_eq!(request.facets, Some(vec![]));
+    }
+
+    #[test]
+    fn json_null_is_an_absent_parameter_and_locale_tags_give_their_language() {
+        let body = br#"{"q":"huertos","facets":null,"country":null,"locale":"pt-BR"}"#;
+        let request = search_request(&from_json(body).unwrap()).unwrap();
+        assert_eq!(request.facets, None);
+        assert!(request.filters.is_empty());
+        assert_eq!(request.locale, "pt");
+        let request = search_request(&from_query_string("locale=es_ES")).unwrap();
+        assert_eq!(request.locale, "es");
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub const IMPORT_BATCH: usize = 2_000;
 /// Options of `databank import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Files to load (.ndjson/.jsonl, .json, .csv).
+    /// Files to load (.ndjson/.jsonl, .json; spreadsheets as .csv, .tsv or .txt).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Validate and report only.
@@ -58,7 +58,7 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
     for path in &args.files {
         let format = Format::from_path(path).ok_or_else(|| {
             format!(
-                "{}: unknown format (use .ndjson, .jsonl, .json or .csv)",
+                "{}: unknown format (use .ndjson, .jsonl, .json, or .csv, .tsv, .txt for spreadsheets)",
                 path.display()
             )
         })?;
@@ -181,12 +181,12 @@ fn server_sink(
                     body.push('\n');
                     lines.push(row.line);
                 }
-                Err(message) => unreadable.push(RowReport {
+                Err(problem) => unreadable.push(RowReport {
                     line: row.line,
-                    id: None,
+                    id: problem.id,
                     errors: vec![crate::engine::document::FieldError {
                         field: String::new(),
-                        message,
+                        message: problem.message,
                     }],
                 }),
             }
@@ -272,8 +272,9 @@ impl Progress {
             }
             None => {
                 let seconds = self.started.elapsed().as_secs_f64().max(1e-9);
+                // The counts are over every file of the import; the name says where it is.
                 eprintln!(
-                    "{file}: {}/{} rows written ({:.0} rows/s)",
+                    "{}/{} rows written, all files ({:.0} rows/s; now {file})",
                     self.done.get(),
                     self.total,
                     self.done.get() as f64 / seconds

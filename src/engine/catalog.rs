@@ -125,6 +125,8 @@ pub struct Catalog {
     taxonomies: HashMap<String, Taxonomy>,
     /// Stop words of every language, folded together: a query word in this set is optional.
     pub stopwords: HashSet<String>,
+    /// Stop words per language (ISO 639-1), as `stopwords.json` lists them.
+    pub stopwords_by_language: HashMap<String, HashSet<String>>,
     /// whatlang's ISO 639-3 code → ISO 639-1 code.
     pub detection: BTreeMap<String, String>,
     /// The multilingual thesaurus of the domain (`thesaurus.json`; empty when absent).
@@ -177,7 +179,11 @@ impl Catalog {
         let catalog = Catalog {
             schema,
             taxonomies,
-            stopwords: stopwords.into_values().flatten().collect(),
+            stopwords: stopwords.values().flatten().cloned().collect(),
+            stopwords_by_language: stopwords
+                .into_iter()
+                .map(|(language, words)| (language, words.into_iter().collect()))
+                .collect(),
             detection: detection.whatlang_to_iso639_1,
             thesaurus,
         };

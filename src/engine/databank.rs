@@ -106,7 +106,22 @@ pub struct SubmittedRow {
     /// 1-based line (NDJSON line, array element, CSV row).
     pub line: usize,
     /// The document, or why it could not be read.
-    pub value: std::result::Result<Value, String>,
+    pub value: std::result::Result<Value, Unreadable>,
+}
+
+/// A submitted row that could not be read as a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unreadable {
+    /// Why.
+    pub message: String,
+    /// The id the row seems to give, when one can be made out (for the report).
+    pub id: Option<String>,
+}
+
+impl From<String> for Unreadable {
+    fn from(message: String) -> Self {
+        Unreadable { message, id: None }
+    }
 }
 
 /// A validated batch, ready to be written (see [`Databank::prepare`]).
@@ -314,13 +329,13 @@ impl Databank {
             .map(|row| {
                 let value = match row.value {
                     Ok(value) => value,
-                    Err(message) => {
+                    Err(unreadable) => {
                         return Err(RowReport {
                             line: row.line,
-                            id: None,
+                            id: unreadable.id,
                             errors: vec![FieldError {
                                 field: String::new(),
-                                message,
+                                message: unreadable.message,
                             }],
                         })
                     }
@@ -713,7 +728,8 @@ impl Databank {
                 }
                 rows.push(SubmittedRow {
                     line: index + 1,
-                    value: serde_json::from_str(line).map_err(|err| format!("{name}: {err}")),
+                    value: serde_json::from_str(line)
+                        .map_err(|err| format!("{name}: {err}").into()),
                 });
             }
         }

@@ -6,7 +6,7 @@
 //! language, so the generator is given the analyzer of the language being highlighted. Only the
 //! first [`HIGHLIGHT_SCAN_CHARS`] characters of a text are scanned (descriptions may be long).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{Map, Value};
 use tantivy::query::Query;
@@ -15,6 +15,7 @@ use tantivy::snippet::{collapse_overlapped_ranges, Snippet, SnippetGenerator};
 /// How much of a text is scanned for highlights, in characters.
 pub const HIGHLIGHT_SCAN_CHARS: usize = 5_000;
 
+use crate::engine::analysis::cjk::has_cjk;
 use crate::engine::analysis::multilingual::{split_tag, tag};
 use crate::engine::analysis::Analysis;
 use crate::engine::catalog::Catalog;
@@ -67,6 +68,7 @@ impl<'a> Highlighter<'a> {
             let query = self.query;
             let fields = self.fields;
             let analysis = self.analysis;
+            let stopwords = self.catalog.stopwords_by_language.get(language);
             let generator = self.generators.entry(key).or_insert_with(|| {
                 let field = fields.text_field(&text_field.name)?;
                 // The query's terms for this language: those with its analyzer's tag, untagged
@@ -76,7 +78,7 @@ impl<'a> Highlighter<'a> {
                 query.query_terms(&mut |term, _| {
                     if term.field() == field {
                         if let Some((term_tag, form)) = term.value().as_str().and_then(split_tag) {
-                            if term_tag == language_tag {
+                            if term_tag == language_tag && worth_marking(stopwords, form) {
                                 terms.insert(form.to_string(), 1.0);
                             }
                         }
@@ -105,6 +107,15 @@ impl<'a> Highlighter<'a> {
         }
         highlights
     }
+}
+
+/// Whether a query term is marked in a text: not a stop word of the text's language (the words
+/// of a concept's names — `chemin de l'école` — would mark every `de`; but the Catalan stem of
+/// `consell`, `con`, is marked in Catalan, where `con` is no stop word), not a lone letter.
+fn worth_marking(stopwords: Option<&HashSet<String>>, form: &str) -> bool {
+    let mut chars = form.chars();
+    let lone_letter = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic() && !has_cjk(form));
+    !lone_letter && !stopwords.is_some_and(|words| words.contains(form))
 }
 
 /// The snippet as HTML: the whole text when it fits in `max_chars` (a title keeps its closing

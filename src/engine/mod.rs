@@ -26,6 +26,8 @@ pub mod suggest;
 pub mod taxonomy;
 
 pub use catalog::Catalog;
-pub use databank::{Databank, Duplicate, LoadSummary, OnError, PreparedBatch, SubmittedRow};
+pub use databank::{
+    Databank, Duplicate, LoadSummary, OnError, PreparedBatch, SubmittedRow, Unreadable,
+};
 pub use error::{Error, Result};
 pub use search::{Hit, SearchRequest, SearchResponse, Sort};

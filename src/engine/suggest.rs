@@ -20,6 +20,8 @@ use crate::engine::schema::{SUGGEST_CITY, SUGGEST_TITLE};
 
 /// Most suggestions returned.
 pub const MAX_SUGGESTIONS: usize = 10;
+/// Most concept suggestions among them, while titles and cities are left to fill the rest.
+const MAX_CONCEPTS: usize = 4;
 
 /// One completion.
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
@@ -148,11 +150,31 @@ impl SuggestIndex {
                 .then(a.2.cmp(&b.2))
                 .then(a.0.text.cmp(&b.0.text))
         });
-        found
-            .into_iter()
-            .take(MAX_SUGGESTIONS)
-            .map(|(suggestion, _, _)| suggestion.clone())
-            .collect()
+        // Concepts count many initiatives (every language's), so they would crowd out the
+        // cities and titles a prefix also starts (`Sant`: Sant Cugat, Santander, Santiago
+        // behind nine `santé` concepts). They get at most MAX_CONCEPTS places, unless nothing
+        // else fills them; the list stays ordered by count.
+        let mut kept: Vec<&Suggestion> = Vec::with_capacity(MAX_SUGGESTIONS);
+        let mut left: Vec<&Suggestion> = Vec::new();
+        let mut concepts = 0;
+        for (suggestion, _, _) in found {
+            if kept.len() == MAX_SUGGESTIONS {
+                break;
+            }
+            if suggestion.kind == "concept" {
+                if concepts == MAX_CONCEPTS {
+                    left.push(suggestion);
+                    continue;
+                }
+                concepts += 1;
+            }
+            kept.push(suggestion);
+        }
+        let room = MAX_SUGGESTIONS - kept.len();
+        kept.extend(left.into_iter().take(room));
+        // Stable: equal counts keep the order above.
+        kept.sort_by_key(|suggestion| std::cmp::Reverse(suggestion.count));
+        kept.into_iter().cloned().collect()
     }
 }
 

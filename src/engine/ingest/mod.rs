@@ -11,7 +11,7 @@ pub mod text;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use crate::engine::databank::SubmittedRow;
+use crate::engine::databank::{SubmittedRow, Unreadable};
 
 /// The submission formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,13 +38,14 @@ impl Format {
         }
     }
 
-    /// The format of a file, by its extension (`.ndjson`/`.jsonl`, `.json`, `.csv`).
+    /// The format of a file, by its extension (`.ndjson`/`.jsonl`, `.json`, `.csv`; `.tsv` and
+    /// `.txt` — Excel's "Unicode text" export, tab-separated UTF-16 — are spreadsheets too).
     pub fn from_path(path: &std::path::Path) -> Option<Format> {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
         match extension.as_str() {
             "ndjson" | "jsonl" => Some(Format::Ndjson),
             "json" => Some(Format::JsonArray),
-            "csv" | "tsv" => Some(Format::Csv),
+            "csv" | "tsv" | "txt" => Some(Format::Csv),
             _ => None,
         }
     }
@@ -112,12 +113,17 @@ fn read_ndjson(body: &[u8]) -> Submission {
         .into_par_iter()
         .map(|(index, line)| {
             let value = match std::str::from_utf8(line) {
-                Err(err) => Err(format!(
-                    "the line is not valid UTF-8 (byte {})",
-                    err.valid_up_to() + 1
-                )),
-                Ok(text) => serde_json::from_str::<Value>(text)
-                    .map_err(|err| format!("the line is not valid JSON: {err}")),
+                Err(err) => Err(Unreadable {
+                    message: format!(
+                        "the line is not valid UTF-8 (byte {})",
+                        err.valid_up_to() + 1
+                    ),
+                    id: id_hint(&String::from_utf8_lossy(line)),
+                }),
+                Ok(text) => serde_json::from_str::<Value>(text).map_err(|err| Unreadable {
+                    message: format!("the line is not valid JSON: {err}"),
+                    id: id_hint(text),
+                }),
             };
             SubmittedRow {
                 line: index + 1,
@@ -161,6 +167,28 @@ fn read_json_array(body: &[u8]) -> Result<Submission, IngestError> {
     Ok(Submission { rows, encoding })
 }
 
+/// The id a line that does not parse seems to give (`"id": "es-huertos"`), for the report: the
+/// first `"id"` key followed by a plain string value. `None` when there is none or it is not
+/// plain (escapes).
+fn id_hint(text: &str) -> Option<String> {
+    let mut rest = text;
+    while let Some(at) = rest.find("\"id\"") {
+        rest = &rest[at + 4..];
+        let Some(after_colon) = rest.trim_start().strip_prefix(':') else {
+            continue;
+        };
+        if let Some(value) = after_colon.trim_start().strip_prefix('"') {
+            let end = value.find('"')?;
+            let id = &value[..end];
+            if id.contains('\\') || id.trim().is_empty() {
+                return None;
+            }
+            return Some(id.trim().to_string());
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,7 +204,20 @@ mod tests {
             .value
             .as_ref()
             .unwrap_err()
+            .message
             .contains("UTF-8"));
+    }
+
+    #[test]
+    fn a_line_that_does_not_parse_is_reported_with_the_id_it_gives() {
+        let body = b"{\"title\":\"the \\\"id\\\" word\", \"id\" : \"n-1\", }\n{\"id\":\"n-2\",\"title\":\"Bad \xff\"}\n{\"id\":7,}";
+        let submission = read(Format::Ndjson, body).unwrap();
+        let ids: Vec<Option<String>> = submission
+            .rows
+            .iter()
+            .map(|row| row.value.as_ref().unwrap_err().id.clone())
+            .collect();
+        assert_eq!(ids, [Some("n-1".into()), Some("n-2".into()), None]);
     }
 
     #[test]

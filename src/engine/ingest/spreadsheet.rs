@@ -12,7 +12,7 @@
 use serde_json::{Map, Value};
 
 use super::{text, IngestError, Submission};
-use crate::engine::databank::SubmittedRow;
+use crate::engine::databank::{SubmittedRow, Unreadable};
 
 const LIST_FIELDS: [&str; 4] = ["themes", "sdgs", "target_groups", "charter_principles"];
 const NUMBER_LIST_FIELDS: [&str; 2] = ["sdgs", "charter_principles"];
@@ -78,6 +78,7 @@ pub fn read(body: &[u8]) -> Result<Submission, IngestError> {
     let mut counted_to = 0;
     let mut newlines = 0;
     let mut breaks_in_cells = newlines_in(header);
+    let id_column = headers.iter().position(|name| name == "id");
     let mut rows = Vec::new();
     for (index, record) in records.iter().enumerate() {
         let mut begins = starts(Some(record));
@@ -99,6 +100,15 @@ pub fn read(body: &[u8]) -> Result<Submission, IngestError> {
             Some((_, problem)) => Err(problem.message().to_string()),
             None => to_document(&headers, record),
         };
+        // A row that cannot be read is still reported with its id, when its cell has one.
+        let value = value.map_err(|message| Unreadable {
+            message,
+            id: id_column
+                .and_then(|column| record.get(column))
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(str::to_string),
+        });
         rows.push(SubmittedRow { line, value });
     }
     Ok(Submission { rows, encoding })
@@ -348,7 +358,8 @@ mod tests {
                 (
                     row.line,
                     row.value
-                        .map(|document| document["id"].as_str().unwrap_or_default().to_string()),
+                        .map(|document| document["id"].as_str().unwrap_or_default().to_string())
+                        .map_err(|unreadable| unreadable.message),
                 )
             })
             .collect()

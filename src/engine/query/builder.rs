@@ -20,6 +20,7 @@ use super::concepts::{ConceptMatcher, ConceptRef};
 use super::exclusion::ExclusionQuery;
 use super::parser::Clause;
 use super::typos;
+use crate::engine::analysis::cjk::has_cjk;
 use crate::engine::analysis::folding::fold_accents;
 use crate::engine::analysis::multilingual::{split_tag, tagged};
 use crate::engine::analysis::{Analysis, GENERIC};
@@ -59,6 +60,10 @@ const COGNATE_BOOST: f32 = 0.3;
 /// Shortest form looked up as a cognate, in characters (short stems are mostly false friends:
 /// the Catalan stem of `consell` is `con`, a Spanish and Italian stop word).
 const MIN_COGNATE_CHARS: usize = 4;
+
+/// Weight of a CJK word found as its bigrams anywhere in a field (see `cjk_cover`) relative to
+/// the word itself.
+const CJK_COVER_BOOST: f32 = 0.5;
 
 /// Weight of a concept's terms in other languages relative to the words as typed.
 const CONCEPT_BOOST: f32 = 0.3;
@@ -114,10 +119,10 @@ impl QueryBuilder<'_> {
             if let Some((length, refs)) = span_at.remove(&index) {
                 let mut typed: Vec<(Occur, Box<dyn Query>)> = Vec::new();
                 for clause in &clauses[index..index + length] {
-                    let (query, widened) = self.clause_query(&clause.text, true);
-                    if widened {
-                        typo_words += 1;
-                    }
+                    // Words that spell a concept's name are spelled right: no typo
+                    // alternatives (nor their score tier, under which a match through the
+                    // concept alone would be taken for a typo).
+                    let (query, _) = self.clause_query(&clause.text, false);
                     let occur = if matching == Matching::AnyWord || self.is_stopword(&clause.text) {
                         Occur::Should
                     } else {
@@ -327,10 +332,16 @@ impl QueryBuilder<'_> {
         } else {
             BTreeSet::new()
         };
+        let covers: Vec<Vec<String>> = sequences.iter().filter_map(|s| cjk_cover(s)).collect();
         for text_field in &self.catalog.schema.text_fields {
             if let Some(field) = self.fields.text_field(&text_field.name) {
                 if let Some(query) = self.forms_query(field, &words, &sequences) {
                     alternatives.push(boosted(query, text_field.boost));
+                }
+                for cover in &covers {
+                    if let Some(query) = self.all_terms_query(field, cover) {
+                        alternatives.push(boosted(query, text_field.boost * CJK_COVER_BOOST));
+                    }
                 }
                 if text_field.name != "description" {
                     if let Some(query) = self.forms_query(field, &cognates, &BTreeSet::new()) {
@@ -467,6 +478,23 @@ impl QueryBuilder<'_> {
         positions
     }
 
+    /// A query requiring every one of `forms` in `field` (anywhere); `None` when the index
+    /// lacks one of them.
+    fn all_terms_query(&self, field: Field, forms: &[String]) -> Option<Box<dyn Query>> {
+        let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for form in forms {
+            let term = Term::from_field_text(field, form);
+            if self.searcher.doc_freq(&term).unwrap_or(0) == 0 {
+                return None;
+            }
+            required.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+            ));
+        }
+        Some(Box::new(BooleanQuery::new(required)))
+    }
+
     /// One field's query: any of the single-word forms the index holds, or any of the phrases.
     ///
     /// A word's forms under every analyzer are mostly absent (a Spanish stem in the Catalan
@@ -502,6 +530,27 @@ impl QueryBuilder<'_> {
     }
 }
 
+/// The bigrams that cover a CJK word without overlapping (the last one may overlap), when the
+/// word's bigram phrase is `sequence`: `학교텃밭` (학교 교텃 텃밭) → 학교 텃밭. Compounds are
+/// written with or without a space (`학교 텃밭`), and the spaced text lacks the bigram across
+/// the space (교텃), so the phrase alone misses it. `None` for a sequence that is not all CJK
+/// bigrams.
+fn cjk_cover(sequence: &[String]) -> Option<Vec<String>> {
+    if sequence.len() < 2
+        || !sequence.iter().all(|term| {
+            split_tag(term).is_some_and(|(_, form)| form.chars().count() == 2 && has_cjk(form))
+        })
+    {
+        return None;
+    }
+    let last = sequence.len() - 1;
+    let mut cover: Vec<String> = sequence.iter().step_by(2).cloned().collect();
+    if last % 2 == 1 {
+        cover.push(sequence[last].clone());
+    }
+    Some(cover)
+}
+
 /// Analysed positions as a single word's forms (one position) or a phrase (several: the
 /// folded-then-stemmed form of each, always indexed).
 fn split_forms(positions: Vec<Vec<String>>) -> (BTreeSet<String>, BTreeSet<Vec<String>>) {
@@ -523,5 +572,32 @@ fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
         query
     } else {
         Box::new(BoostQuery::new(query, boost))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cjk_cover;
+
+    fn tagged(forms: &[&str]) -> Vec<String> {
+        forms.iter().map(|form| format!("generic:{form}")).collect()
+    }
+
+    #[test]
+    fn a_cjk_word_is_covered_by_bigrams_that_do_not_overlap() {
+        assert_eq!(
+            cjk_cover(&tagged(&["학교", "교텃", "텃밭"])),
+            Some(tagged(&["학교", "텃밭"]))
+        );
+        assert_eq!(
+            cjk_cover(&tagged(&["마을", "을교"])),
+            Some(tagged(&["마을", "을교"]))
+        );
+        assert_eq!(
+            cjk_cover(&tagged(&["마을", "을교", "교육", "육공"])),
+            Some(tagged(&["마을", "교육", "육공"]))
+        );
+        assert_eq!(cjk_cover(&tagged(&["covid", "19"])), None);
+        assert_eq!(cjk_cover(&tagged(&["학교"])), None);
     }
 }
