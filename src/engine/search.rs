@@ -12,7 +12,8 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
+    AllQuery, Bm25StatisticsProvider, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Searcher, Term};
@@ -225,6 +226,7 @@ impl Databank {
         let mut matching = "all";
         let mut pass = self.collect(
             &searcher,
+            &builder,
             text_query.as_ref(),
             &plan,
             sort,
@@ -248,6 +250,7 @@ impl Databank {
             text_query = builder.build(&clauses, Matching::AnyWord);
             pass = self.collect(
                 &searcher,
+                &builder,
                 text_query.as_ref(),
                 &plan,
                 sort,
@@ -350,7 +353,15 @@ impl Databank {
         let builder = self.query_builder(&searcher, &analyzers, request);
         let text = builder.build(&clauses, Matching::AllWords);
         Ok(self
-            .collect(&searcher, text.as_ref(), &plan, Sort::Relevance, 0, 1)?
+            .collect(
+                &searcher,
+                &builder,
+                text.as_ref(),
+                &plan,
+                Sort::Relevance,
+                0,
+                1,
+            )?
             .total as u64)
     }
 
@@ -370,6 +381,7 @@ impl Databank {
             typos: request.typos,
             concepts: request.cross_language.then_some(&self.concepts),
             cognates: request.cross_language,
+            doc_freqs: Default::default(),
         }
     }
 
@@ -582,9 +594,13 @@ impl Databank {
     }
 
     /// One pass: the page, the total and the disjunctive facet counts.
+    /// `statistics` gives the term statistics for scoring: the query builder, which looked
+    /// most of them up already.
+    #[allow(clippy::too_many_arguments)]
     fn collect(
         &self,
         searcher: &Searcher,
+        statistics: &dyn Bm25StatisticsProvider,
         text: Option<&TextQuery>,
         plan: &Plan,
         sort: Sort,
@@ -613,7 +629,7 @@ impl Databank {
                 .map(|text| text.typo_words as f32 * EXACT_TIER),
         };
         let query = self.candidates(text.map(|text| &*text.query), plan);
-        Ok(searcher.search(&*query, &collector)?)
+        Ok(searcher.search_with_statistics_provider(&*query, &collector, statistics)?)
     }
 
     fn facet_values(

@@ -7,11 +7,12 @@
 //! bigrams, `covid-19`) and a quoted phrase become phrase queries. Each clause is then
 //! required (words, phrases), optional (stop words) or excluded.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    TermQuery,
+    AllQuery, Bm25StatisticsProvider, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur,
+    PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -46,6 +47,9 @@ pub struct QueryBuilder<'a> {
     pub concepts: Option<&'a ConceptMatcher>,
     /// Whether a word's stems are also looked up in other languages (see `cognates`).
     pub cognates: bool,
+    /// Document frequencies looked up so far for this query (`Default::default()`): a term is
+    /// looked up once, however many parts of the query ask.
+    pub doc_freqs: RefCell<HashMap<Term, u64>>,
 }
 
 /// How far apart (in positions) the query's words may stand to earn the proximity bonus.
@@ -234,6 +238,10 @@ impl QueryBuilder<'_> {
                     .enumerate()
                     .map(|(offset, form)| (offset, Term::from_field_text(field, form)))
                     .collect();
+                // Most analyzers' sequences hold a form the index lacks: no phrase to look for.
+                if terms.iter().any(|(_, term)| self.doc_freq(term) == 0) {
+                    continue;
+                }
                 let phrase = PhraseQuery::new_with_offset_and_slop(terms, PROXIMITY_SLOP);
                 phrases.push(boosted(
                     Box::new(phrase),
@@ -432,10 +440,7 @@ impl QueryBuilder<'_> {
         let mut documents = 0;
         for field in self.fields.text.values() {
             for form in forms {
-                documents += self
-                    .searcher
-                    .doc_freq(&Term::from_field_text(*field, form))
-                    .unwrap_or(0);
+                documents += self.doc_freq(&Term::from_field_text(*field, form));
                 if documents >= typos::WELL_ATTESTED_DOCUMENTS {
                     return true;
                 }
@@ -478,13 +483,24 @@ impl QueryBuilder<'_> {
         positions
     }
 
+    /// How many documents hold `term` (deleted ones included), looked up once per query; a
+    /// failed lookup counts as present (the term query will say).
+    fn doc_freq(&self, term: &Term) -> u64 {
+        if let Some(&count) = self.doc_freqs.borrow().get(term) {
+            return count;
+        }
+        let count = self.searcher.doc_freq(term).unwrap_or(1);
+        self.doc_freqs.borrow_mut().insert(term.clone(), count);
+        count
+    }
+
     /// A query requiring every one of `forms` in `field` (anywhere); `None` when the index
     /// lacks one of them.
     fn all_terms_query(&self, field: Field, forms: &[String]) -> Option<Box<dyn Query>> {
         let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for form in forms {
             let term = Term::from_field_text(field, form);
-            if self.searcher.doc_freq(&term).unwrap_or(0) == 0 {
+            if self.doc_freq(&term) == 0 {
                 return None;
             }
             required.push((
@@ -509,7 +525,7 @@ impl QueryBuilder<'_> {
         let mut queries: Vec<Box<dyn Query>> = words
             .iter()
             .map(|text| Term::from_field_text(field, text))
-            .filter(|term| self.searcher.doc_freq(term).map_or(true, |count| count > 0))
+            .filter(|term| self.doc_freq(term) > 0)
             .map(|term| {
                 Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>
             })
@@ -520,6 +536,9 @@ impl QueryBuilder<'_> {
                 .enumerate()
                 .map(|(offset, text)| (offset, Term::from_field_text(field, text)))
                 .collect();
+            if terms.iter().any(|(_, term)| self.doc_freq(term) == 0) {
+                continue;
+            }
             queries.push(Box::new(PhraseQuery::new_with_offset(terms)));
         }
         match queries.len() {
@@ -527,6 +546,22 @@ impl QueryBuilder<'_> {
             1 => queries.pop(),
             _ => Some(Box::new(BooleanQuery::union(queries))),
         }
+    }
+}
+
+/// Scoring statistics through the builder's lookups: a term's document frequency is read from
+/// the index once per query, for pruning and for scoring alike.
+impl Bm25StatisticsProvider for QueryBuilder<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        self.searcher.total_num_tokens(field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.searcher.total_num_docs()
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        Ok(QueryBuilder::doc_freq(self, term))
     }
 }
 
