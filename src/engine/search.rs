@@ -314,7 +314,7 @@ impl Databank {
     /// A respelling of a query that found nothing: each unknown word replaced by the closest
     /// known word, kept only if the respelled query finds something.
     fn did_you_mean(&self, request: &SearchRequest) -> Result<Option<String>> {
-        let index = self.suggest_index()?;
+        let index = self.suggest_index_or_older()?;
         let mut changed = false;
         let respelled: Vec<String> = request
             .q

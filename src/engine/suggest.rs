@@ -20,6 +20,8 @@ use crate::engine::schema::{SUGGEST_CITY, SUGGEST_TITLE};
 
 /// Most suggestions returned.
 pub const MAX_SUGGESTIONS: usize = 10;
+/// How long "did you mean" may use the suggester of an earlier commit.
+const STALE_SUGGESTER: std::time::Duration = std::time::Duration::from_secs(30);
 /// Most concept suggestions among them, while titles and cities are left to fill the rest.
 const MAX_CONCEPTS: usize = 4;
 
@@ -248,6 +250,22 @@ impl Databank {
     /// The suggester of the current commit. After a commit, the first caller rebuilds it
     /// (~1 s at 100,000 initiatives) without holding the cache, and callers meanwhile get the
     /// previous commit's suggester instead of waiting.
+    /// The suggester of an earlier commit when it was built less than [`STALE_SUGGESTER`]
+    /// ago, else the current one (built now if need be): for "did you mean", which must not
+    /// make a search wait for a rebuild (over a second at 100,000 initiatives) after every
+    /// commit of a bulk load; a vocabulary some seconds old serves it well.
+    pub(crate) fn suggest_index_or_older(&self) -> Result<Arc<SuggestIndex>> {
+        {
+            let cache = self.suggest_cache()?;
+            if let (Some((_, index)), Some(built_at)) = (&cache.built, cache.built_at) {
+                if built_at.elapsed() < STALE_SUGGESTER {
+                    return Ok(index.clone());
+                }
+            }
+        }
+        self.suggest_index()
+    }
+
     pub(crate) fn suggest_index(&self) -> Result<Arc<SuggestIndex>> {
         let searcher = self.searcher();
         let generation = searcher.generation().generation_id();
@@ -273,6 +291,7 @@ impl Databank {
             .is_none_or(|(built_for, _)| *built_for < generation)
         {
             cache.built = Some((generation, index.clone()));
+            cache.built_at = Some(std::time::Instant::now());
         }
         Ok(index)
     }
@@ -288,5 +307,7 @@ impl Databank {
 #[derive(Default)]
 pub struct SuggestCache {
     built: Option<(u64, Arc<SuggestIndex>)>,
+    /// When `built` was built.
+    built_at: Option<std::time::Instant>,
     building: Option<u64>,
 }
