@@ -194,6 +194,18 @@ fn a_stem_in_one_language_does_not_match_a_word_of_another() {
     );
 }
 
+/// A word's stem is also looked up in the other languages (cognates): the Italian stem of
+/// `educazione`, `educ`, is the Spanish stem of `educación`. With cross-language matching off,
+/// each language keeps to itself.
+#[test]
+fn cognate_stems_cross_languages_only_when_asked() {
+    let server = Server::with_documents(&fixtures());
+    let found = ids(&server.search("q=educazione&typos=false"));
+    assert!(found.contains(&"es-educacion".to_string()), "{found:?}");
+    assert!(found.contains(&"pt-educacao".to_string()), "{found:?}");
+    assert!(hits(&server, "educazione").is_empty());
+}
+
 #[test]
 fn accents_are_optional_in_queries_and_documents() {
     let server = Server::with_documents(&fixtures());

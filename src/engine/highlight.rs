@@ -2,9 +2,10 @@
 //! everywhere else.
 //!
 //! A snippet generator is built per (text field, analyzer) from the text query's terms for that
-//! field and analyzer (those carrying its tag), lazily, only for the languages the page's hits are shown in. Text fields hold every
-//! language, so the generator is given the analyzer of the language being highlighted. Only the
-//! first [`HIGHLIGHT_SCAN_CHARS`] characters of a text are scanned (descriptions may be long).
+//! field and analyzer (those carrying its tag), lazily, only for the languages the page's hits
+//! are shown in. Text fields hold every language, so the generator is given the analyzer of the
+//! language being highlighted. Only the first [`HIGHLIGHT_SCAN_CHARS`] characters of a text are
+//! scanned (descriptions may be long).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

@@ -19,6 +19,9 @@ use crate::engine::databank::Databank;
 use crate::engine::error::{Error, Result};
 use crate::engine::search::{check_locale, Hit, MAX_PER_PAGE};
 
+/// One language version's texts (the document, or one of its translations).
+type Texts = serde_json::Map<String, Value>;
+
 /// Most terms taken from one language's versions of the initiative.
 const MAX_TERMS_PER_LANGUAGE: usize = 30;
 /// Shortest word taken, in characters.
@@ -61,12 +64,12 @@ impl Databank {
         // One more-like-this per analyzer: terms are per language (see
         // `analysis::multilingual`), and each language version gets its own share of terms, so
         // an English translation finds English texts even beside a Catalan original.
-        let mut by_analyzer: BTreeMap<&str, Vec<&serde_json::Map<String, Value>>> = BTreeMap::new();
+        let mut by_analyzer: BTreeMap<&str, Vec<(&str, &Texts)>> = BTreeMap::new();
         for (language, texts) in &versions {
             by_analyzer
                 .entry(self.analysis.analyzer_for(language))
                 .or_default()
-                .push(texts);
+                .push((language, texts));
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (analyzer, texts_of_versions) in by_analyzer {
@@ -77,7 +80,7 @@ impl Databank {
                 };
                 let values: Vec<OwnedValue> = texts_of_versions
                     .iter()
-                    .filter_map(|texts| {
+                    .filter_map(|(_, texts)| {
                         text(texts, &text_field.name)
                             .map(|value| OwnedValue::Str(marked(analyzer, &value)))
                     })
@@ -89,11 +92,13 @@ impl Databank {
             if doc_fields.is_empty() {
                 continue;
             }
-            // Terms carry the analyzer's tag: the word length and the stop words count it.
-            let stop_words = self
-                .catalog
-                .stopwords
+            // Terms carry the analyzer's tag: the word length and the stop words count it. The
+            // stop words are those of these versions' languages (a Spanish stop word may be a
+            // Catalan stem: `con`).
+            let stop_words = texts_of_versions
                 .iter()
+                .filter_map(|(language, _)| self.catalog.stopwords_by_language.get(*language))
+                .flatten()
                 .map(|word| tagged(analyzer, word))
                 .collect();
             let more_like_this = MoreLikeThisQuery::builder()

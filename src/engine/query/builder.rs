@@ -233,15 +233,9 @@ impl QueryBuilder<'_> {
                 continue;
             };
             for sequence in &sequences {
-                let terms: Vec<(usize, Term)> = sequence
-                    .iter()
-                    .enumerate()
-                    .map(|(offset, form)| (offset, Term::from_field_text(field, form)))
-                    .collect();
-                // Most analyzers' sequences hold a form the index lacks: no phrase to look for.
-                if terms.iter().any(|(_, term)| self.doc_freq(term) == 0) {
+                let Some(terms) = self.phrase_terms(field, sequence) else {
                     continue;
-                }
+                };
                 let phrase = PhraseQuery::new_with_offset_and_slop(terms, PROXIMITY_SLOP);
                 phrases.push(boosted(
                     Box::new(phrase),
@@ -356,7 +350,7 @@ impl QueryBuilder<'_> {
                         alternatives.push(boosted(query, text_field.boost * COGNATE_BOOST));
                     }
                 }
-                if self.typos && edits > 0 {
+                if edits > 0 {
                     let mut near: BTreeSet<String> = BTreeSet::new();
                     for (form, tags) in &tags_by_form {
                         // Edits are bounded by the word's length and by the form's: a short
@@ -494,6 +488,19 @@ impl QueryBuilder<'_> {
         count
     }
 
+    /// The terms of a phrase over `field`, with their offsets; `None` when the index lacks one
+    /// of them (most analyzers' sequences do: no phrase to look for).
+    fn phrase_terms(&self, field: Field, sequence: &[String]) -> Option<Vec<(usize, Term)>> {
+        sequence
+            .iter()
+            .enumerate()
+            .map(|(offset, form)| {
+                let term = Term::from_field_text(field, form);
+                (self.doc_freq(&term) > 0).then_some((offset, term))
+            })
+            .collect()
+    }
+
     /// A query requiring every one of `forms` in `field` (anywhere); `None` when the index
     /// lacks one of them.
     fn all_terms_query(&self, field: Field, forms: &[String]) -> Option<Box<dyn Query>> {
@@ -531,15 +538,9 @@ impl QueryBuilder<'_> {
             })
             .collect();
         for sequence in sequences {
-            let terms: Vec<(usize, Term)> = sequence
-                .iter()
-                .enumerate()
-                .map(|(offset, text)| (offset, Term::from_field_text(field, text)))
-                .collect();
-            if terms.iter().any(|(_, term)| self.doc_freq(term) == 0) {
-                continue;
+            if let Some(terms) = self.phrase_terms(field, sequence) {
+                queries.push(Box::new(PhraseQuery::new_with_offset(terms)));
             }
-            queries.push(Box::new(PhraseQuery::new_with_offset(terms)));
         }
         match queries.len() {
             0 => None,
