@@ -73,22 +73,23 @@ fn run_corpus(name: &str, documents: Vec<Value>, catalog: &Catalog) {
     let cpu_before = process_cpu_seconds();
     let started = Instant::now();
     let batch = build_batch();
-    let mut rows = Vec::with_capacity(batch);
-    for (index, document) in documents.into_iter().enumerate() {
-        rows.push(SubmittedRow {
+    // As `databank import` loads: each batch validated while the previous one is indexed.
+    let mut rows = documents
+        .into_iter()
+        .enumerate()
+        .map(|(index, document)| SubmittedRow {
             line: index + 1,
             value: Ok(document),
         });
-        if rows.len() == batch {
-            databank
-                .load(std::mem::take(&mut rows), OnError::Abort, false)
-                .expect("load");
-        }
-    }
-    if !rows.is_empty() {
-        let summary = databank.load(rows, OnError::Abort, false).expect("load");
-        assert!(summary.rejected.is_empty(), "{:?}", &summary.rejected[..1]);
-    }
+    let batches = std::iter::from_fn(|| {
+        let chunk: Vec<SubmittedRow> = rows.by_ref().take(batch).collect();
+        (!chunk.is_empty()).then_some(chunk)
+    });
+    databank
+        .load_batches(batches, OnError::Abort, |summary| {
+            assert!(summary.rejected.is_empty(), "{:?}", &summary.rejected[..1]);
+        })
+        .expect("load");
     let build = started.elapsed();
     let cpu = process_cpu_seconds() - cpu_before;
     println!(

@@ -117,6 +117,95 @@ fn import_with_a_bad_row_writes_nothing_and_fails() {
 }
 
 #[test]
+fn import_in_small_batches_writes_each_in_order() {
+    // Seven rows in batches of two: the fourth batch rewrites a document of the first, and the
+    // third holds an invalid row. Batches are validated ahead of the one being written, yet each
+    // is written after the previous one is committed: the rewrite counts as an update, and with
+    // --on-error skip the invalid row is the only one missing.
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("rows.ndjson");
+    let mut bad = document("batch-5", Some("en"), "Bad", "An SDG that does not exist");
+    bad["sdgs"] = serde_json::json!([18]);
+    let rows = [
+        document("batch-1", Some("en"), "Seed library", "First version"),
+        document(
+            "batch-2",
+            Some("en"),
+            "Tool library",
+            "Lend and borrow tools",
+        ),
+        document(
+            "batch-3",
+            Some("en"),
+            "Street games",
+            "Close streets for play",
+        ),
+        document(
+            "batch-4",
+            Some("en"),
+            "Walking bus",
+            "Children walk to school together",
+        ),
+        bad,
+        document(
+            "batch-6",
+            Some("en"),
+            "Reading club",
+            "Grandparents read with children",
+        ),
+        document(
+            "batch-1",
+            Some("en"),
+            "Seed library",
+            "Second version with seed swaps",
+        ),
+    ];
+    let ndjson: String = rows.iter().map(|row| format!("{row}\n")).collect();
+    std::fs::write(&path, ndjson).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let output = databank(
+        data.path(),
+        &[
+            "import",
+            "--batch-size",
+            "2",
+            "--on-error",
+            "skip",
+            path.to_str().unwrap(),
+        ],
+    );
+    assert!(!output.status.success(), "a rejected row fails the command");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stdout.contains("7 row(s): 5 created, 1 updated, 0 unchanged, 1 rejected"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("rows.ndjson:5: batch-5: sdgs[1]"),
+        "{stderr}"
+    );
+    let progress: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.contains("rows written"))
+        .collect();
+    assert!(progress.len() >= 2, "{stderr}");
+    assert!(progress.last().unwrap().contains("7/7"), "{stderr}");
+
+    let server = Server::start(data, &["--no-seed"]);
+    let mut written = ids(&server.search("facets="));
+    written.sort();
+    assert_eq!(
+        written,
+        ["batch-1", "batch-2", "batch-3", "batch-4", "batch-6"]
+    );
+    assert_eq!(
+        server.get("/v1/initiatives/batch-1").1["description"],
+        "Second version with seed swaps"
+    );
+}
+
+#[test]
 fn import_into_a_running_server() {
     let server = Server::empty_with_token("import-token");
     let files = tempfile::tempdir().unwrap();

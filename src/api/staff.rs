@@ -118,14 +118,17 @@ pub async fn bulk(
         let submission =
             ingest::read(format, &body).map_err(|err| ApiError::InvalidBody(err.to_string()))?;
         let encoding = submission.encoding;
-        Ok((databank.prepare(submission.rows, on_error), encoding))
+        Ok((
+            databank.prepare(submission.rows, on_error, dry_run),
+            encoding,
+        ))
     })
     .await?;
     // Reading and validating run concurrently with other writes; only the write waits.
     let _writing = state.write_gate.lock().await;
     let databank = state.databank();
     let summary = blocking(move || {
-        let summary = databank.write_prepared(prepared, dry_run)?;
+        let summary = databank.write_prepared(prepared)?;
         if summary.committed {
             // Reads meta.json: on this blocking thread, not on the async one.
             super::metrics::record_index(&databank);

@@ -3,8 +3,9 @@
 //!
 //! Import reads NDJSON, JSON arrays and CSV files with the API's validation and report. With
 //! `--on-error abort` (the default) every row of every file is validated first and nothing is
-//! written if any is invalid; rows are then written in batches of [`IMPORT_BATCH`], each
-//! committed atomically. A progress bar shows rows and rows/s on a terminal, plain lines otherwise.
+//! written if any is invalid; rows are then written in batches (`--batch-size`, default
+//! [`IMPORT_BATCH`]), each committed atomically; into a data directory, the next batch is
+//! validated while the previous one is indexed. A progress bar shows rows and rows/s on a terminal, plain lines otherwise.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -20,7 +21,7 @@ use crate::engine::document::RowReport;
 use crate::engine::ingest::{self, Format};
 use crate::engine::{Databank, OnError};
 
-/// Rows per committed batch.
+/// Rows per committed batch, by default.
 pub const IMPORT_BATCH: usize = 2_000;
 
 /// Options of `databank import`.
@@ -39,6 +40,9 @@ pub struct ImportArgs {
     /// DATABANK_ADMIN_TOKEN).
     #[arg(long)]
     pub server: Option<String>,
+    /// Rows per committed batch (each batch is written all or nothing).
+    #[arg(long, default_value_t = IMPORT_BATCH as u64, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub batch_size: u64,
 }
 
 /// Options of `databank reindex`.
@@ -74,26 +78,24 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
         files.push((path.display().to_string(), submission.rows));
     }
     let total_rows: usize = files.iter().map(|(_, rows)| rows.len()).sum();
-    let mut sink: Box<dyn FnMut(Vec<SubmittedRow>, bool) -> Result<LoadSummary, Failure>> =
-        match &args.server {
-            Some(url) => Box::new(server_sink(url, on_error)?),
-            None => {
-                let opened =
-                    crate::engine::databank::open_upgraded(&cli.index_dir(), cli.catalog()?);
-                let (databank, _) = opened.map_err(|err| match err {
+    let mut target = match &args.server {
+        Some(url) => Target::Server(Box::new(server_sink(url, on_error)?)),
+        None => {
+            let opened = crate::engine::databank::open_upgraded(&cli.index_dir(), cli.catalog()?);
+            let (databank, _) = opened.map_err(|err| match err {
                 crate::engine::Error::Locked(dir) => format!(
                     "the index in {dir} is in use by a running server; import through it with --server URL"
                 ),
                 other => other.to_string(),
             })?;
-                Box::new(move |rows, dry_run| Ok(databank.load(rows, on_error, dry_run)?))
-            }
-        };
+            Target::Local(Box::new(databank))
+        }
+    };
     // With abort, validate everything before writing anything.
     let mut rejected: Vec<(String, RowReport)> = Vec::new();
     if on_error == OnError::Abort || args.dry_run {
         for (name, rows) in &files {
-            let summary = sink(rows.clone(), true)?;
+            let summary = target.check(rows.clone(), on_error)?;
             rejected.extend(
                 summary
                     .rejected
@@ -106,10 +108,12 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
     if !args.dry_run && (rejected.is_empty() || on_error == OnError::Skip) {
         rejected.clear();
         let progress = Progress::new(total_rows as u64);
-        for (name, rows) in files {
-            for chunk in rows.chunks(IMPORT_BATCH) {
-                let summary = sink(chunk.to_vec(), false)?;
-                progress.advance(chunk.len() as u64, &name);
+        target.write(
+            &files,
+            args.batch_size as usize,
+            on_error,
+            |name, rows, summary| {
+                progress.advance(rows as u64, name);
                 totals.created += summary.created;
                 totals.updated += summary.updated;
                 totals.unchanged += summary.unchanged;
@@ -117,10 +121,10 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
                     summary
                         .rejected
                         .into_iter()
-                        .map(|report| (name.clone(), report)),
+                        .map(|report| (name.to_string(), report)),
                 );
-            }
-        }
+            },
+        )?;
         progress.finish();
     }
     for (name, report) in &rejected {
@@ -155,6 +159,71 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
         Ok(())
     } else {
         Err(format!("{} row(s) rejected", rejected.len()).into())
+    }
+}
+
+/// A batch sink: takes rows, returns the load's report (`true`: a dry run).
+type Sink = dyn FnMut(Vec<SubmittedRow>, bool) -> Result<LoadSummary, Failure>;
+
+/// Where an import writes.
+enum Target {
+    /// The data directory, opened here.
+    Local(Box<Databank>),
+    /// A running server (see [`server_sink`]).
+    Server(Box<Sink>),
+}
+
+impl Target {
+    /// Validates rows without writing them.
+    fn check(
+        &mut self,
+        rows: Vec<SubmittedRow>,
+        on_error: OnError,
+    ) -> Result<LoadSummary, Failure> {
+        match self {
+            Target::Local(databank) => Ok(databank.load(rows, on_error, true)?),
+            Target::Server(sink) => sink(rows, true),
+        }
+    }
+
+    /// Writes every file in batches of `batch_size` rows, each committed on its own;
+    /// `written` gets each batch's file name, row count and report, in order. Locally, the
+    /// next batch is validated while the previous one is indexed ([`Databank::load_batches`]).
+    fn write(
+        &mut self,
+        files: &[(String, Vec<SubmittedRow>)],
+        batch_size: usize,
+        on_error: OnError,
+        mut written: impl FnMut(&str, usize, LoadSummary),
+    ) -> Result<(), Failure> {
+        let batches = files.iter().flat_map(|(name, rows)| {
+            rows.chunks(batch_size)
+                .map(move |chunk| (name.as_str(), chunk))
+        });
+        match self {
+            Target::Local(databank) => {
+                let labels: Vec<(&str, usize)> = batches
+                    .clone()
+                    .map(|(name, chunk)| (name, chunk.len()))
+                    .collect();
+                let mut labels = labels.into_iter();
+                databank.load_batches(
+                    batches.map(|(_, chunk)| chunk.to_vec()),
+                    on_error,
+                    |summary| {
+                        if let Some((name, rows)) = labels.next() {
+                            written(name, rows, summary);
+                        }
+                    },
+                )?;
+            }
+            Target::Server(sink) => {
+                for (name, chunk) in batches {
+                    written(name, chunk.len(), sink(chunk.to_vec(), false)?);
+                }
+            }
+        }
+        Ok(())
     }
 }
 

@@ -129,16 +129,27 @@ impl From<String> for Unreadable {
 pub struct PreparedBatch {
     /// The counts so far: received, rejected, duplicates.
     summary: LoadSummary,
-    /// The documents to write (the last of each id) and their fingerprints.
-    batch: Vec<(Initiative, u64)>,
+    /// The documents to write (the last of each id).
+    batch: Vec<Prepared>,
     /// Whether nothing may be written (invalid rows with [`OnError::Abort`]).
     abort: bool,
+    /// Whether nothing is to be written (a dry run: the report only).
+    dry_run: bool,
+}
+
+/// A valid document of a batch: the initiative, its fingerprint and, unless the batch is not
+/// to be written, its tantivy document.
+#[derive(Debug)]
+struct Prepared {
+    initiative: Initiative,
+    hash: u64,
+    document: Option<TantivyDocument>,
 }
 
 /// A document to write, and whether it replaces a stored one with the same id.
 struct Upsert {
-    initiative: Initiative,
-    hash: u64,
+    id: String,
+    document: TantivyDocument,
     replaces: bool,
 }
 
@@ -312,13 +323,50 @@ impl Databank {
         on_error: OnError,
         dry_run: bool,
     ) -> Result<LoadSummary> {
-        let prepared = self.prepare(rows, on_error);
-        self.write_prepared(prepared, dry_run)
+        let prepared = self.prepare(rows, on_error, dry_run);
+        self.write_prepared(prepared)
     }
 
-    /// The first half of [`Databank::load`]: validates a batch and settles its duplicates.
-    /// Touches no index, so it can run while another batch is written.
-    pub fn prepare(&self, rows: Vec<SubmittedRow>, on_error: OnError) -> PreparedBatch {
+    /// Loads batches one after the other, each as [`Databank::load`] would (validated, written
+    /// and committed on its own, all or nothing), but pipelined: the next batch is validated
+    /// and its documents built while the previous one is indexed and committed, so both cores
+    /// stay busy. `written` receives each batch's summary, in order. Stops at the first
+    /// batch that fails to write (the batches before it stay committed).
+    pub fn load_batches(
+        &self,
+        batches: impl Iterator<Item = Vec<SubmittedRow>> + Send,
+        on_error: OnError,
+        mut written: impl FnMut(LoadSummary),
+    ) -> Result<()> {
+        std::thread::scope(|scope| {
+            // One batch prepared ahead: enough to overlap, without holding the whole input's
+            // documents in memory.
+            let (ready, prepared) = std::sync::mpsc::sync_channel::<PreparedBatch>(1);
+            scope.spawn(move || {
+                for rows in batches {
+                    if ready.send(self.prepare(rows, on_error, false)).is_err() {
+                        // The writer stopped on an error.
+                        break;
+                    }
+                }
+            });
+            for batch in prepared {
+                written(self.write_prepared(batch)?);
+            }
+            Ok(())
+        })
+    }
+
+    /// The first half of [`Databank::load`]: validates a batch, settles its duplicates and,
+    /// unless nothing is to be written (`dry_run`, or invalid rows with [`OnError::Abort`]),
+    /// builds its tantivy documents. Touches no index, so it can run while another batch is
+    /// written.
+    pub fn prepare(
+        &self,
+        rows: Vec<SubmittedRow>,
+        on_error: OnError,
+        dry_run: bool,
+    ) -> PreparedBatch {
         let mut summary = LoadSummary {
             received: rows.len(),
             ..LoadSummary::default()
@@ -377,28 +425,52 @@ impl Databank {
             })
             .collect();
         let mut seen = BTreeSet::new();
-        let mut batch: Vec<(Initiative, u64)> = Vec::with_capacity(valid.len());
+        let mut kept: Vec<(Initiative, u64)> = Vec::with_capacity(valid.len());
         for (_, initiative, hash) in valid.into_iter().rev() {
             if seen.insert(initiative.id.clone()) {
-                batch.push((initiative, hash));
+                kept.push((initiative, hash));
             }
         }
-        batch.reverse();
+        kept.reverse();
         let abort = on_error == OnError::Abort && !summary.rejected.is_empty();
+        let build = !abort && !dry_run;
+        // The documents are built here, in parallel, before the writer is taken; tantivy's
+        // threads then tokenise them and build the postings.
+        let batch = kept
+            .into_par_iter()
+            .map(|(initiative, hash)| {
+                let document = build.then(|| {
+                    to_document(
+                        &initiative,
+                        hash,
+                        &self.catalog,
+                        &self.analysis,
+                        &self.fields,
+                    )
+                });
+                Prepared {
+                    initiative,
+                    hash,
+                    document,
+                }
+            })
+            .collect();
         PreparedBatch {
             summary,
             batch,
             abort,
+            dry_run,
         }
     }
 
     /// The second half of [`Databank::load`]: writes a prepared batch and commits it (unless
     /// it was aborted or `dry_run`).
-    pub fn write_prepared(&self, prepared: PreparedBatch, dry_run: bool) -> Result<LoadSummary> {
+    pub fn write_prepared(&self, prepared: PreparedBatch) -> Result<LoadSummary> {
         let PreparedBatch {
             mut summary,
             batch,
             abort,
+            dry_run,
         } = prepared;
         // Writes are serialised: the counts below and the commit see the same index.
         let writer = if dry_run || abort {
@@ -415,16 +487,16 @@ impl Databank {
         // sees the last commit).
         let stored: Vec<Option<u64>> = batch
             .par_iter()
-            .map(|(initiative, _)| self.stored_hash(&searcher, &initiative.id))
+            .map(|prepared| self.stored_hash(&searcher, &prepared.initiative.id))
             .collect::<Result<_>>()?;
         let mut to_write = Vec::with_capacity(batch.len());
-        for ((initiative, hash), stored) in batch.into_iter().zip(stored) {
+        for (prepared, stored) in batch.into_iter().zip(stored) {
             let replaces = match stored {
                 None => {
                     summary.created += 1;
                     false
                 }
-                Some(stored) if stored == hash => {
+                Some(stored) if stored == prepared.hash => {
                     summary.unchanged += 1;
                     continue;
                 }
@@ -433,11 +505,22 @@ impl Databank {
                     true
                 }
             };
-            to_write.push(Upsert {
-                initiative,
-                hash,
-                replaces,
-            });
+            if writer.is_some() {
+                let document = prepared.document.unwrap_or_else(|| {
+                    to_document(
+                        &prepared.initiative,
+                        prepared.hash,
+                        &self.catalog,
+                        &self.analysis,
+                        &self.fields,
+                    )
+                });
+                to_write.push(Upsert {
+                    id: prepared.initiative.id,
+                    document,
+                    replaces,
+                });
+            }
         }
         let Some(writer) = writer else {
             if abort && !dry_run {
@@ -449,45 +532,32 @@ impl Databank {
             return Ok(summary);
         };
         if !to_write.is_empty() {
-            self.write(writer, &to_write)?;
+            self.write(writer, to_write)?;
         }
         summary.committed = true;
         Ok(summary)
     }
 
     /// Adds a batch and commits it: durable (fsynced) and visible all at once when this returns.
-    fn write(&self, mut writer: WriterGuard<'_>, batch: &[Upsert]) -> Result<()> {
-        // The documents are built here, in parallel; tantivy's threads then tokenise them and
-        // build the postings.
-        let documents: Vec<TantivyDocument> = batch
-            .par_iter()
-            .map(|upsert| {
-                to_document(
-                    &upsert.initiative,
-                    upsert.hash,
-                    &self.catalog,
-                    &self.analysis,
-                    &self.fields,
-                )
-            })
-            .collect();
+    fn write(&self, mut writer: WriterGuard<'_>, batch: Vec<Upsert>) -> Result<()> {
         // A batch goes to tantivy in groups, each indexed by one thread into one segment: a
         // small batch in one group (a segment per thread would multiply the files to sync and
         // the segments to merge), a large one split among the threads.
         let groups = (batch.len() / DOCS_PER_INDEXING_GROUP).clamp(1, *INDEXING_THREADS);
-        let mut documents = documents.into_iter();
-        for chunk in batch.chunks(batch.len().div_ceil(groups).max(1)) {
-            let mut operations = Vec::with_capacity(chunk.len() * 2);
-            for (upsert, document) in chunk.iter().zip(documents.by_ref()) {
+        let group_size = batch.len().div_ceil(groups).max(1);
+        let mut upserts = batch.into_iter().peekable();
+        while upserts.peek().is_some() {
+            let mut operations = Vec::with_capacity(group_size * 2);
+            for upsert in upserts.by_ref().take(group_size) {
                 // A delete costs a term lookup in every segment at commit: only ids that are
                 // in the index get one.
                 if upsert.replaces {
                     operations.push(UserOperation::Delete(Term::from_field_text(
                         self.fields.id,
-                        &upsert.initiative.id,
+                        &upsert.id,
                     )));
                 }
-                operations.push(UserOperation::Add(document));
+                operations.push(UserOperation::Add(upsert.document));
             }
             if let Err(err) = writer.run(operations) {
                 // Nothing of a batch is kept unless all of it is.
@@ -821,9 +891,14 @@ pub fn rebuild(old: &Databank, catalog: Catalog) -> Result<u64> {
         Ok(())
     })?;
     let mut rejected = Vec::new();
-    for chunk in rows.chunks(10_000) {
-        rejected.extend(fresh.load(chunk.to_vec(), OnError::Skip, false)?.rejected);
-    }
+    let mut rows = rows.into_iter();
+    let batches = std::iter::from_fn(|| {
+        let batch: Vec<SubmittedRow> = rows.by_ref().take(10_000).collect();
+        (!batch.is_empty()).then_some(batch)
+    });
+    fresh.load_batches(batches, OnError::Skip, |summary| {
+        rejected.extend(summary.rejected)
+    })?;
     drop(fresh);
     if !rejected.is_empty() {
         let _ = std::fs::remove_dir_all(&fresh_dir);
