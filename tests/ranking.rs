@@ -67,3 +67,53 @@ fn words_close_together_rank_above_words_far_apart() {
         assert!(scores[0] > scores[1], "{scores:?}");
     }
 }
+
+#[test]
+fn a_query_naming_a_city_ranks_that_city_first() {
+    // Porto Alegre's initiative says "Porto" in its title, Porto's only in its description:
+    // by text alone Porto Alegre comes first. A query that is a city's whole name puts that
+    // city's initiatives first; a part of a longer name does not.
+    let mut alegre = document(
+        "alegre",
+        Some("pt"),
+        "Porto Alegre: orçamento participativo nas escolas de Porto Alegre",
+        "Os alunos de Porto Alegre decidem obras nas escolas.",
+    );
+    alegre["city"] = serde_json::json!("Porto Alegre");
+    alegre["country"] = serde_json::json!("BR");
+    let mut porto = document(
+        "porto",
+        Some("pt"),
+        "Azulejos na escola",
+        "Oficinas de azulejaria nas escolas do Porto.",
+    );
+    porto["city"] = serde_json::json!("Porto");
+    porto["country"] = serde_json::json!("PT");
+    let mut genova = document(
+        "genova",
+        Some("it"),
+        "Il porto come aula",
+        "Le scuole visitano il porto.",
+    );
+    genova["city"] = serde_json::json!("Genova");
+    genova["country"] = serde_json::json!("IT");
+    let server = Server::with_documents(&[alegre, porto, genova]);
+
+    assert_eq!(
+        ids(&server.search("q=porto&facets="))
+            .first()
+            .map(String::as_str),
+        Some("porto")
+    );
+    assert_eq!(ids(&server.search("q=PORTO&facets=")).len(), 3);
+    assert_eq!(ids(&server.search("q=porto%20alegre&facets=")), ["alegre"]);
+    // Accents and case do not matter; the words must still match.
+    assert_eq!(
+        ids(&server.search("q=escola%20porto&facets=&cross_language=false"))
+            .first()
+            .map(String::as_str),
+        Some("porto")
+    );
+    // Without the city's name, text relevance alone.
+    assert_eq!(ids(&server.search("q=alegre&facets=")), ["alegre"]);
+}

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -31,6 +31,7 @@ use crate::engine::directory::GroupSyncDirectory;
 use crate::engine::document::{FieldError, Initiative, RowReport, Validator};
 use crate::engine::error::{Error, Result};
 use crate::engine::indexer::{to_document, Fingerprint};
+use crate::engine::query::cities::CityNames;
 use crate::engine::schema::{build_schema, IndexFields};
 
 /// Memory the index writer may use before it flushes a segment.
@@ -167,6 +168,8 @@ pub struct Databank {
     pub(crate) concepts: crate::engine::query::concepts::ConceptMatcher,
     /// The suggester of the last index generation it was built for.
     pub(crate) suggest_cache: Mutex<crate::engine::suggest::SuggestCache>,
+    /// The city names of the last index generation asked for (see [`Databank::city_names`]).
+    city_names: Mutex<Option<(u64, Arc<CityNames>)>>,
     /// Analyzers that hold at least one document (queries skip the others).
     active_analyzers: RwLock<Vec<String>>,
     /// Set while a commit has not reached the reader yet (see [`Databank::writer_searcher`]).
@@ -242,6 +245,7 @@ impl Databank {
             writer: Mutex::new(writer),
             detector,
             suggest_cache: Mutex::new(Default::default()),
+            city_names: Mutex::new(None),
             concepts,
             active_analyzers: RwLock::new(Vec::new()),
             reader_behind: AtomicBool::new(false),
@@ -264,6 +268,28 @@ impl Databank {
     /// The index directory.
     pub fn directory(&self) -> &Path {
         &self.directory
+    }
+
+    /// The city names of `searcher`'s index generation, built on first use (a pass over each
+    /// segment's city dictionary: a few hundred names, well under a millisecond). `None` when
+    /// they cannot be read (searches then go without the city bonus).
+    pub(crate) fn city_names(&self, searcher: &Searcher) -> Option<Arc<CityNames>> {
+        let generation = searcher.generation().generation_id();
+        let mut cached = self.city_names.lock().ok()?;
+        if let Some((built_for, names)) = cached.as_ref() {
+            if *built_for == generation {
+                return Some(names.clone());
+            }
+        }
+        let names = Arc::new(CityNames::build(searcher).ok()?);
+        // A search on an older generation (a commit came meanwhile) does not evict the newer.
+        if cached
+            .as_ref()
+            .is_none_or(|(built_for, _)| *built_for < generation)
+        {
+            *cached = Some((generation, names.clone()));
+        }
+        Some(names)
     }
 
     /// A searcher on the last commit (cheap: take one per request).

@@ -381,6 +381,7 @@ impl Databank {
             typos: request.typos,
             concepts: request.cross_language.then_some(&self.concepts),
             cognates: request.cross_language,
+            cities: self.city_names(searcher),
             doc_freqs: Default::default(),
         }
     }

@@ -17,6 +17,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
+use super::cities::CityNames;
 use super::concepts::{ConceptMatcher, ConceptRef};
 use super::exclusion::ExclusionQuery;
 use super::parser::Clause;
@@ -47,6 +48,8 @@ pub struct QueryBuilder<'a> {
     pub concepts: Option<&'a ConceptMatcher>,
     /// Whether a word's stems are also looked up in other languages (see `cognates`).
     pub cognates: bool,
+    /// The index's city names: a query naming one ranks that city's initiatives first.
+    pub cities: Option<std::sync::Arc<CityNames>>,
     /// Document frequencies looked up so far for this query (`Default::default()`): a term is
     /// looked up once, however many parts of the query ask.
     pub doc_freqs: RefCell<HashMap<Term, u64>>,
@@ -191,6 +194,24 @@ impl QueryBuilder<'_> {
         }
         if let Some(proximity) = self.proximity_query(clauses) {
             parts.push((Occur::Should, proximity));
+        }
+        // A bonus only: some clause must still match (a lone optional clause would otherwise
+        // let every initiative of the city match).
+        if let Some(cities) = &self.cities {
+            if parts.iter().any(|(occur, _)| *occur == Occur::Must) {
+                let words: Vec<Option<&str>> = clauses
+                    .iter()
+                    .map(|clause| {
+                        (!clause.negated && !clause.phrase).then_some(clause.text.as_str())
+                    })
+                    .collect();
+                for spellings in cities.find(&words) {
+                    parts.push((
+                        Occur::Should,
+                        CityNames::bonus(self.fields.suggest_city, spellings),
+                    ));
+                }
+            }
         }
         if parts.is_empty() {
             return None;

@@ -5,6 +5,7 @@
 //! stop words are optional; exclusions exclude, through [`exclusion`]).
 
 pub mod builder;
+pub mod cities;
 pub mod concepts;
 pub mod exclusion;
 pub mod parser;
