@@ -528,3 +528,47 @@ fn the_token_can_come_from_a_file() {
     );
     assert_eq!(status, 403);
 }
+
+#[test]
+fn a_dry_run_asked_for_ambiguously_writes_nothing() {
+    let server = Server::empty_with_token(TOKEN);
+    let batch = [garden("dry-1", "School garden")];
+    // A bare flag, an empty value, a misspelt or unknown parameter: 400, nothing written.
+    for query in [
+        "?dry_run",
+        "?dry_run=",
+        "?DRY_RUN=true",
+        "?dryrun=true",
+        "?dry-run=1",
+    ] {
+        let (status, report) = bulk(&server, query, &batch);
+        assert_eq!(status, 400, "{query}: {report}");
+        assert_eq!(report["error"]["code"], "invalid_parameter", "{query}");
+        assert!(report["error"]["param"].is_string(), "{query}: {report}");
+    }
+    assert_eq!(server.search("facets=")["total"], 0);
+    // Case does not matter in the value.
+    let (status, report) = bulk(&server, "?dry_run=TRUE", &batch);
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["dry_run"], true);
+    assert_eq!(server.search("facets=")["total"], 0);
+    let (status, _) = bulk(&server, "?dry_run=False", &batch);
+    assert_eq!(status, 200);
+    assert_eq!(ids(&server.search("facets=")), ["dry-1"]);
+}
+
+#[test]
+fn an_initiative_whose_id_is_bulk_is_reachable() {
+    let server = Server::empty_with_token(TOKEN);
+    let (status, report) = bulk(&server, "", &[garden("bulk", "A garden named bulk")]);
+    assert_eq!(status, 200, "{report}");
+    let (status, stored) = server.get("/v1/initiatives/bulk");
+    assert_eq!(status, 200, "{stored}");
+    assert_eq!(stored["title"], "A garden named bulk");
+    let (status, _) = server.delete("/v1/initiatives/bulk", Some(TOKEN));
+    assert_eq!(status, 204);
+    let (status, missing) = server.get("/v1/initiatives/bulk");
+    assert_eq!(status, 404, "{missing}");
+    let (status, _) = server.delete("/v1/initiatives/bulk", None);
+    assert_eq!(status, 401);
+}

@@ -271,6 +271,25 @@ fn export_then_import_round_trips_identical_documents() {
     let output = databank(data.path(), &["export"]);
     let second = by_id(&String::from_utf8(output.stdout).unwrap());
     assert_eq!(first, second);
+    // Imported back into the databank it came from, the export changes nothing: the
+    // documents whose language the server detected (the export holds `language_detected`,
+    // which their submission did not) included.
+    assert!(
+        first
+            .values()
+            .any(|document| document["language_detected"] == true),
+        "the seed data has documents without a language"
+    );
+    let (_, seed_dir) = server.terminate(std::time::Duration::from_secs(10));
+    let output = databank(seed_dir.path(), &["import", path.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "0 created, 0 updated, {} unchanged, 0 rejected",
+            first.len()
+        )),
+        "{stdout}"
+    );
 }
 
 #[test]

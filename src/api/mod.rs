@@ -243,6 +243,12 @@ fn documented_routes(
     let bulk = OpenApiRouter::new()
         .routes(routes!(staff::bulk))
         .layer(DefaultBodyLimit::max(bulk_limit));
+    // The bulk endpoint's path is also the path of the initiative whose id is `bulk` (a valid
+    // id): GET and DELETE on it reach that initiative (as `{id}` would) instead of a 405.
+    let named_bulk = Router::new().route(
+        "/v1/initiatives/bulk",
+        axum::routing::get(initiative_named_bulk).delete(staff::delete_named_bulk),
+    );
     let staff = OpenApiRouter::new()
         .routes(routes!(staff::delete))
         .routes(routes!(staff::reindex))
@@ -252,12 +258,17 @@ fn documented_routes(
         .routes(routes!(readyz))
         .routes(routes!(metrics::render))
         .routes(routes!(openapi_json));
-    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    let (routes, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(public)
         .merge(bulk)
         .merge(staff)
         .merge(operations)
-        .split_for_parts()
+        .split_for_parts();
+    let named_bulk = named_bulk
+        .route_layer(from_fn_with_state(state.clone(), caching::conditional))
+        .route_layer(from_fn_with_state(state.clone(), limits::timeout))
+        .route_layer(from_fn_with_state(state.clone(), limits::rate_limit));
+    (routes.merge(named_bulk), document)
 }
 
 /// CORS for the configured origins; none configured = no CORS headers (same-origin only).
@@ -439,6 +450,11 @@ async fn facets(
     })
     .await?;
     Ok(Json(json!({"total": total, "facets": facets, "last_commit": last_commit})).into_response())
+}
+
+/// `GET /v1/initiatives/bulk`: the initiative whose id is `bulk` (see [`documented_routes`]).
+async fn initiative_named_bulk(State(state): State<SharedState>) -> Result<Response, ApiError> {
+    initiative(State(state), Ok(Path("bulk".to_string()))).await
 }
 
 /// `GET /v1/initiatives/{id}/similar`.

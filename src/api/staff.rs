@@ -75,13 +75,30 @@ pub async fn bulk(
 ) -> Result<Response, ApiError> {
     authorize(&state, &headers)?;
     let params = params::from_query_string(query.as_deref().unwrap_or_default());
+    // A write must not follow from a misspelt parameter (`DRY_RUN`, `dryrun`): unknown ones are
+    // refused here, unlike on searches.
+    if let Some(unknown) = params
+        .keys()
+        .find(|name| !BULK_PARAMS.contains(&name.as_str()))
+    {
+        return Err(ApiError::param(
+            unknown,
+            format!(
+                "unknown parameter {unknown:?}; the bulk endpoint takes {}",
+                BULK_PARAMS.join(" and ")
+            ),
+        ));
+    }
     let dry_run = match params
         .get("dry_run")
         .and_then(|values| values.last())
-        .map(|value| value.trim())
+        .map(|value| value.trim().to_ascii_lowercase())
+        .as_deref()
     {
-        None | Some("false") | Some("0") | Some("") => false,
+        None | Some("false") | Some("0") => false,
         Some("true") | Some("1") => true,
+        // `?dry_run` alone, or `dry_run=`, is no answer: refused rather than read as false
+        // (which would write the batch).
         Some(other) => {
             return Err(ApiError::param(
                 "dry_run",
@@ -167,6 +184,18 @@ pub async fn bulk(
         "bulk load"
     );
     Ok(Json::<Value>(report).into_response())
+}
+
+/// The query parameters of the bulk endpoint.
+const BULK_PARAMS: [&str; 2] = ["dry_run", "on_error"];
+
+/// `DELETE /v1/initiatives/bulk`: deletes the initiative whose id is `bulk` (its path is the
+/// bulk endpoint's).
+pub async fn delete_named_bulk(
+    state: State<SharedState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    delete(state, headers, Ok(Path("bulk".to_string()))).await
 }
 
 /// `DELETE /v1/initiatives/{id}`.

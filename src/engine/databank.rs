@@ -511,9 +511,9 @@ impl Databank {
         };
         // The stored versions, looked up in parallel (with the writer locked, the searcher
         // sees the last commit).
-        let stored: Vec<Option<u64>> = batch
+        let stored: Vec<Option<bool>> = batch
             .par_iter()
-            .map(|prepared| self.stored_hash(&searcher, &prepared.initiative.id))
+            .map(|prepared| self.stored_unchanged(&searcher, prepared))
             .collect::<Result<_>>()?;
         let mut to_write = Vec::with_capacity(batch.len());
         for (prepared, stored) in batch.into_iter().zip(stored) {
@@ -522,11 +522,11 @@ impl Databank {
                     summary.created += 1;
                     false
                 }
-                Some(stored) if stored == prepared.hash => {
+                Some(true) => {
                     summary.unchanged += 1;
                     continue;
                 }
-                Some(_) => {
+                Some(false) => {
                     summary.updated += 1;
                     true
                 }
@@ -728,13 +728,22 @@ impl Databank {
         Ok(None)
     }
 
-    fn stored_hash(&self, searcher: &Searcher, id: &str) -> Result<Option<u64>> {
-        let Some(address) = self.doc_address(searcher, id)? else {
+    /// Whether the stored version of a prepared document is the same (`None`: none stored).
+    /// Same: submitted identically (the fingerprints match), or the document now stored
+    /// would be exactly the one stored — as when an export, which holds the fields the server
+    /// set (`language_detected`, `updated_at`), is imported back.
+    fn stored_unchanged(&self, searcher: &Searcher, prepared: &Prepared) -> Result<Option<bool>> {
+        let Some(address) = self.doc_address(searcher, &prepared.initiative.id)? else {
             return Ok(None);
         };
         let segment = searcher.segment_reader(address.segment_ord);
         let column = segment.fast_fields().u64("submitted_hash")?;
-        Ok(Some(column.first(address.doc_id).unwrap_or_default()))
+        if column.first(address.doc_id) == Some(prepared.hash) {
+            return Ok(Some(true));
+        }
+        Ok(Some(
+            self.stored_source(searcher, address)? == prepared.initiative.source,
+        ))
     }
 
     /// The stored document of an initiative, as loaded (plus fields the server set).
