@@ -290,3 +290,47 @@ fn a_title_highlight_is_the_whole_title_with_its_closing_punctuation() {
     let title = response["hits"][0]["highlights"]["title"].as_str().unwrap();
     assert_eq!(title, "<mark>Kinderrat</mark> in Halle (Saale)");
 }
+
+#[test]
+fn decomposed_and_full_width_text_is_found_by_its_words() {
+    // Text as macOS and PDFs write it: accents as combining marks, Hangul as conjoining jamo.
+    let nfd = |text: &str| -> String {
+        use unicode_normalization::UnicodeNormalization;
+        text.nfd().collect()
+    };
+    let docs = vec![
+        document(
+            "es-nfd",
+            Some("es"),
+            &nfd("Participación de niñas y niños"),
+            &nfd("Consejo de la infancia en Cádiz: las niñas deciden."),
+        ),
+        document(
+            "ko-nfd",
+            Some("ko"),
+            &nfd("학교 텃밭 프로그램"),
+            &nfd("아이들이 학교 텃밭에서 채소를 기른다."),
+        ),
+        document(
+            "pt-wide",
+            Some("pt"),
+            "Ｅｓｃｏｌａ aberta ao bairro",
+            "A escola abre o pátio aos sábados.",
+        ),
+    ];
+    let server = Server::with_documents(&docs);
+    assert_eq!(hits(&server, "participacion"), ["es-nfd"]);
+    assert_eq!(hits(&server, "niños"), ["es-nfd"]);
+    assert_eq!(hits(&server, &nfd("niños")), ["es-nfd"]);
+    assert_eq!(hits(&server, "학교"), ["ko-nfd"]);
+    assert_eq!(hits(&server, "텃밭"), ["ko-nfd"]);
+    assert_eq!(hits(&server, "escola aberta"), ["pt-wide"]);
+    assert_eq!(hits(&server, "ｅｓｃｏｌａ"), ["pt-wide"]);
+    // A highlight marks the whole word, its accents inside the mark.
+    let response = server.search("q=ninos&cross_language=false");
+    let title = response["hits"][0]["highlights"]["title"].as_str().unwrap();
+    assert!(
+        title.contains(&format!("<mark>{}</mark>", nfd("niños"))),
+        "{title}"
+    );
+}

@@ -853,8 +853,10 @@ impl Databank {
 /// How the terms of the text fields are written. Queries of this build only find terms of
 /// this format; an index with another is rebuilt from its stored documents on open.
 /// `tagged-1`: every term carries its analyzer's tag (`spanish:huert`, see
-/// `analysis::multilingual`). Older indexes have no format (their terms were untagged).
-pub const TERM_FORMAT: &str = "tagged-1";
+/// `analysis::multilingual`). `tagged-2`: and words are analysed in their NFKC form (decomposed
+/// accents and Hangul, full-width letters: see `analysis::language_tokenizer`). Older indexes
+/// have no format (their terms were untagged).
+pub const TERM_FORMAT: &str = "tagged-2";
 
 /// What each commit records in its payload.
 #[derive(Debug, Serialize, serde::Deserialize)]

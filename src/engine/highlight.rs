@@ -12,6 +12,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde_json::{Map, Value};
 use tantivy::query::Query;
 use tantivy::snippet::{collapse_overlapped_ranges, Snippet, SnippetGenerator};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{is_nfkc_quick, IsNormalized};
 
 /// How much of a text is scanned for highlights, in characters.
 pub const HIGHLIGHT_SCAN_CHARS: usize = 5_000;
@@ -28,7 +30,8 @@ pub struct Highlighter<'a> {
     catalog: &'a Catalog,
     analysis: &'a Analysis,
     fields: &'a IndexFields,
-    generators: HashMap<(String, String), Option<SnippetGenerator>>,
+    /// By field, analyzer and whether the text needs normalising.
+    generators: HashMap<(String, String, bool), Option<SnippetGenerator>>,
 }
 
 impl<'a> Highlighter<'a> {
@@ -65,7 +68,15 @@ impl<'a> Highlighter<'a> {
             else {
                 continue;
             };
-            let key = (text_field.name.clone(), analyzer.clone());
+            let scanned = match text.char_indices().nth(HIGHLIGHT_SCAN_CHARS) {
+                Some((end, _)) => &text[..end],
+                None => text,
+            };
+            // The quick highlighting analyzer splits and lowercases as written; a text that
+            // needs normalising (decomposed accents, full-width letters) takes the index's
+            // own analyzer, which normalises words and keeps their offsets whole.
+            let normalise = needs_normalising(scanned);
+            let key = (text_field.name.clone(), analyzer.clone(), normalise);
             let query = self.query;
             let fields = self.fields;
             let analysis = self.analysis;
@@ -85,8 +96,11 @@ impl<'a> Highlighter<'a> {
                         }
                     }
                 });
-                let analyzer =
-                    analysis.highlighting_analyzer(&analyzer, terms.keys().map(String::as_str))?;
+                let analyzer = if normalise {
+                    analysis.analyzer(&analyzer)?
+                } else {
+                    analysis.highlighting_analyzer(&analyzer, terms.keys().map(String::as_str))?
+                };
                 Some(SnippetGenerator::new(
                     terms,
                     analyzer,
@@ -95,10 +109,6 @@ impl<'a> Highlighter<'a> {
                 ))
             });
             let Some(generator) = generator else { continue };
-            let scanned = match text.char_indices().nth(HIGHLIGHT_SCAN_CHARS) {
-                Some((end, _)) => &text[..end],
-                None => text,
-            };
             let snippet = generator.snippet(scanned);
             if snippet.is_empty() {
                 continue;
@@ -108,6 +118,11 @@ impl<'a> Highlighter<'a> {
         }
         highlights
     }
+}
+
+/// Whether `text` has a character that NFKC may change or a combining mark.
+fn needs_normalising(text: &str) -> bool {
+    is_nfkc_quick(text.chars()) != IsNormalized::Yes || text.chars().any(is_combining_mark)
 }
 
 /// Whether a query term is marked in a text: not a stop word of the text's language (the words

@@ -14,6 +14,13 @@
 //!
 //! CJK words (rare outside Korean, Japanese and Chinese text) take the normalizer's own path.
 //!
+//! Unlike the chain, a word is taken in its Unicode compatibility form (NFKC) before it is
+//! lowercased: a combining mark belongs to the word of the letter it follows, so decomposed
+//! text (`participacio\u{301}n`, as macOS and PDFs write it; Hangul as conjoining jamo) gives
+//! the terms of its composed form, and full-width `ｅｓｃｏｌａ` those of `escola`. The token's
+//! offsets are still the word's own in the text as written. Only words with a character that
+//! NFKC may change take this path.
+//!
 //! ```text
 //! "Hortas urbanas: educação"  (portuguese)
 //!   → hort@0  urban@1  educ@2 (fold(stem(w)))  educaca@2 (stem(fold(w)))
@@ -23,6 +30,8 @@ use std::sync::OnceLock;
 
 use frostem::Algorithm;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 use super::cjk::{has_cjk, is_cjk};
 use super::folding::fold_accents_into;
@@ -100,6 +109,8 @@ impl Tokenizer for LanguageTokenizer {
         LanguageTokenStream {
             text,
             alphanumeric: bmp_alphanumeric(),
+            in_word: bmp_in_word(),
+            nfkc_stable: bmp_nfkc_stable(),
             cursor: 0,
             next_position: 0,
             shift: 0,
@@ -120,7 +131,12 @@ impl Tokenizer for LanguageTokenizer {
 /// The stream of analysed tokens.
 pub struct LanguageTokenStream<'a> {
     text: &'a str,
-    alphanumeric: &'static [u64; 1024],
+    /// Characters that start a word.
+    alphanumeric: &'static CharTable,
+    /// Characters that continue one: alphanumeric ones and combining marks.
+    in_word: &'static CharTable,
+    /// Characters NFKC leaves alone.
+    nfkc_stable: &'static CharTable,
     /// Byte offset where the search for the next word starts.
     cursor: usize,
     /// The position the split would give the next word (dropped words keep theirs).
@@ -144,79 +160,135 @@ pub struct LanguageTokenStream<'a> {
     pieced: PiecedWord,
 }
 
-/// `char::is_alphanumeric` of every character of the Basic Multilingual Plane, one bit each
-/// (8 KiB, built on first use): the split's test without the Unicode table search.
-fn bmp_alphanumeric() -> &'static [u64; 1024] {
-    static TABLE: OnceLock<Box<[u64; 1024]>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut table = Box::new([0u64; 1024]);
-        for code in 0..=0xFFFFu32 {
-            if char::from_u32(code).is_some_and(char::is_alphanumeric) {
-                table[(code >> 6) as usize] |= 1 << (code & 63);
-            }
+/// A test on characters: one bit for each character of the Basic Multilingual Plane (8 KiB,
+/// built on first use), so the split needs no Unicode table search; `test` itself beyond it.
+struct CharTable {
+    bits: [u64; 1024],
+    test: fn(char) -> bool,
+}
+
+fn char_table(test: fn(char) -> bool) -> CharTable {
+    let mut bits = [0u64; 1024];
+    for code in 0..=0xFFFFu32 {
+        if char::from_u32(code).is_some_and(test) {
+            bits[(code >> 6) as usize] |= 1 << (code & 63);
         }
-        table
+    }
+    CharTable { bits, test }
+}
+
+/// `char::is_alphanumeric`: the characters that start a word.
+fn bmp_alphanumeric() -> &'static CharTable {
+    static TABLE: OnceLock<CharTable> = OnceLock::new();
+    TABLE.get_or_init(|| char_table(char::is_alphanumeric))
+}
+
+/// The characters that continue a word: alphanumeric ones and combining marks (the accents
+/// of decomposed text).
+fn bmp_in_word() -> &'static CharTable {
+    static TABLE: OnceLock<CharTable> = OnceLock::new();
+    TABLE.get_or_init(|| char_table(|c| c.is_alphanumeric() || is_combining_mark(c)))
+}
+
+impl CharTable {
+    /// Whether `c` passes the test.
+    #[inline]
+    fn has(&self, c: char) -> bool {
+        let code = c as u32;
+        if code <= 0xFFFF {
+            self.bits[(code >> 6) as usize] & (1 << (code & 63)) != 0
+        } else {
+            (self.test)(c)
+        }
+    }
+}
+
+/// Characters that NFKC leaves alone whatever follows them: quick check `Yes`, and no
+/// combining mark (which may compose with, or be reordered after, what precedes it).
+fn bmp_nfkc_stable() -> &'static CharTable {
+    static TABLE: OnceLock<CharTable> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        char_table(|c| {
+            is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes && !is_combining_mark(c)
+        })
     })
 }
 
-/// Whether the character starting at byte `at` of `text` (a character boundary) is
-/// alphanumeric, and its length in bytes.
+/// The character starting at byte `at` of `text` (a character boundary) and its length in
+/// bytes.
 #[inline]
-fn alphanumeric_at(text: &str, at: usize, table: &[u64; 1024]) -> (bool, usize) {
-    let byte = text.as_bytes()[at];
-    if byte.is_ascii() {
-        return (byte.is_ascii_alphanumeric(), 1);
-    }
+fn char_at(text: &str, at: usize) -> (char, usize) {
     match text.get(at..).and_then(|rest| rest.chars().next()) {
-        Some(c) => {
-            let code = c as u32;
-            let alphanumeric = if code <= 0xFFFF {
-                table[(code >> 6) as usize] & (1 << (code & 63)) != 0
-            } else {
-                c.is_alphanumeric()
-            };
-            (alphanumeric, c.len_utf8())
-        }
+        Some(c) => (c, c.len_utf8()),
         // Unreachable: `at` is a character boundary.
-        None => (false, 1),
+        None => ('\0', 1),
     }
 }
 
+/// How a word is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Script {
+    /// ASCII only.
+    Ascii,
+    /// Other characters, all left alone by NFKC.
+    Stable,
+    /// A character NFKC may change (decomposed accent, full-width letter, ligature...).
+    Normalise,
+}
+
 impl LanguageTokenStream<'_> {
-    /// The byte range of the next run of alphanumeric characters, and whether it is ASCII.
-    fn next_word(&mut self) -> Option<(usize, usize, bool)> {
+    /// The byte range of the next word (an alphanumeric character, then alphanumeric
+    /// characters and combining marks), and how it is written.
+    fn next_word(&mut self) -> Option<(usize, usize, Script)> {
         let text = self.text;
         let bytes = text.as_bytes();
-        let table = self.alphanumeric;
         let mut at = self.cursor;
         loop {
             if at >= bytes.len() {
                 self.cursor = bytes.len();
                 return None;
             }
-            let (alphanumeric, width) = alphanumeric_at(text, at, table);
-            if alphanumeric {
+            let byte = bytes[at];
+            if byte.is_ascii() {
+                if byte.is_ascii_alphanumeric() {
+                    break;
+                }
+                at += 1;
+                continue;
+            }
+            let (c, width) = char_at(text, at);
+            if self.alphanumeric.has(c) {
                 break;
             }
             at += width;
         }
         let from = at;
-        let mut ascii = true;
+        let mut script = Script::Ascii;
         while at < bytes.len() {
             // ASCII letters and digits first, without decoding.
-            if bytes[at].is_ascii_alphanumeric() {
+            let byte = bytes[at];
+            if byte.is_ascii() {
+                if !byte.is_ascii_alphanumeric() {
+                    break;
+                }
                 at += 1;
                 continue;
             }
-            let (alphanumeric, width) = alphanumeric_at(text, at, table);
-            if !alphanumeric {
+            let (c, width) = char_at(text, at);
+            if !self.in_word.has(c) {
                 break;
             }
-            ascii = false;
+            if script != Script::Normalise {
+                script = if self.nfkc_stable.has(c) {
+                    Script::Stable
+                } else {
+                    Script::Normalise
+                };
+            }
             at += width;
         }
         self.cursor = at;
-        Some((from, at, ascii))
+        Some((from, at, script))
     }
 
     /// Cuts the lowercase word (which holds CJK) into pieces, as the normalizer does: the
@@ -344,25 +416,29 @@ impl TokenStream for LanguageTokenStream<'_> {
             return true;
         }
         loop {
-            let Some((from, to, ascii)) = self.next_word() else {
+            let Some((from, to, script)) = self.next_word() else {
                 return false;
             };
             let position = self.next_position;
             self.next_position += 1;
             let word = &self.text[from..to];
             self.lower.clear();
-            if ascii {
+            if script == Script::Ascii {
                 self.lower.push_str(word);
                 self.lower.make_ascii_lowercase();
             } else {
                 // As `LowerCaser`: character by character, no final-sigma rule. ASCII and
                 // the Latin-1 lowercase letters (most of a Latin-script word) need no lookup.
-                for c in word.chars() {
-                    match c {
-                        _ if c.is_ascii() => self.lower.push(c.to_ascii_lowercase()),
-                        'ß'..='ÿ' => self.lower.push(c),
-                        _ => self.lower.extend(c.to_lowercase()),
-                    }
+                // A word NFKC may change is lowercased in its NFKC form.
+                let push_lowercase = |lower: &mut String, c: char| match c {
+                    _ if c.is_ascii() => lower.push(c.to_ascii_lowercase()),
+                    'ß'..='ÿ' => lower.push(c),
+                    _ => lower.extend(c.to_lowercase()),
+                };
+                if script == Script::Stable {
+                    word.chars().for_each(|c| push_lowercase(self.lower, c));
+                } else {
+                    word.nfkc().for_each(|c| push_lowercase(self.lower, c));
                 }
                 if has_cjk(self.lower) {
                     self.cut_pieces(from, to, position);
@@ -465,11 +541,18 @@ mod tests {
         stemmers
     }
 
+    /// Whether the chain and the fused tokenizer should agree on `text`: it is in NFKC form
+    /// and has no combining mark (the fused tokenizer normalises words; the chain does not).
+    fn chain_comparable(text: &str) -> bool {
+        unicode_normalization::is_nfkc(text) && !text.chars().any(is_combining_mark)
+    }
+
     /// Compares the two token streams of `texts` under `stemmer`, reusing each tokenizer across
-    /// texts as the indexer does.
+    /// texts as the indexer does (texts the chain does not normalise are left out).
     fn assert_same_tokens(stemmer: Option<Algorithm>, texts: &[String]) {
         let mut old = chain(stemmer);
         let mut fused = TextAnalyzer::from(LanguageTokenizer::new(stemmer, MAX_TOKEN_BYTES));
+        let texts: Vec<&String> = texts.iter().filter(|text| chain_comparable(text)).collect();
         for (n, text) in texts.iter().enumerate() {
             let take = n % 2 == 1;
             assert_eq!(
@@ -500,9 +583,86 @@ mod tests {
             }
         }
         assert!(texts.len() > 1_000, "{}", texts.len());
+        let comparable = texts.iter().filter(|text| chain_comparable(text)).count();
+        assert!(
+            comparable * 100 > texts.len() * 98,
+            "{comparable} of {}",
+            texts.len()
+        );
         for stemmer in stemmers() {
             assert_same_tokens(stemmer, &texts);
         }
+    }
+
+    /// The terms and positions of `text` (offsets left out: they are the text's own).
+    fn terms(tokenizer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize)> {
+        all_tokens(tokenizer, text, false)
+            .into_iter()
+            .map(|token| (token.text, token.position))
+            .collect()
+    }
+
+    #[test]
+    fn a_text_gives_the_terms_of_its_normal_form() {
+        use unicode_normalization::UnicodeNormalization;
+        // Decomposed accents, Hangul as conjoining jamo, full-width and compatibility letters
+        // (the half-width sound mark only after its kana: alone, NFKC makes it a combining
+        // mark, which starts no word).
+        let mut alphabet: Vec<String> =
+            "aAzZ09 eé É ç ñ Ñ ß İ Σ ǅ ﬁ ① ₂ ｅｓＣＯＬＡ ̈ ́ ̃ 마을교육 学校 カ ’ - , .\t"
+                .chars()
+                .map(String::from)
+                .collect();
+        alphabet.push("ﾌﾟ".into());
+        let mut rng = Rng::new(2027);
+        let mut texts: Vec<String> = vec![
+            "participacio\u{301}n nin\u{303}os E\u{301}COLE".into(),
+            "학교 텃밭".nfd().collect(),
+            "ｅｓｃｏｌａ ﾌﾟﾛｼﾞｪｸﾄ CO₂ ﬁlm".into(),
+        ];
+        for _ in 0..600 {
+            let length = rng.below(80);
+            texts.push((0..length).map(|_| rng.pick(&alphabet).as_str()).collect());
+        }
+        for stemmer in stemmers() {
+            let mut tokenizer =
+                TextAnalyzer::from(LanguageTokenizer::new(stemmer, MAX_TOKEN_BYTES));
+            for text in &texts {
+                let expected = terms(&mut tokenizer, &text.nfkc().collect::<String>());
+                for form in [
+                    text.nfd().collect::<String>(),
+                    text.nfc().collect(),
+                    text.clone(),
+                ] {
+                    assert_eq!(
+                        terms(&mut tokenizer, &form),
+                        expected,
+                        "{stemmer:?} on {form:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn decomposed_and_full_width_words_are_whole_words() {
+        let mut spanish = TextAnalyzer::from(LanguageTokenizer::new(
+            Some(Algorithm::Spanish),
+            MAX_TOKEN_BYTES,
+        ));
+        let text = "Participacio\u{301}n de nin\u{303}os";
+        let tokens = all_tokens(&mut spanish, text, false);
+        let composed = all_tokens(&mut spanish, "Participación de niños", false);
+        let texts = |tokens: &[Token]| tokens.iter().map(|t| t.text.clone()).collect::<Vec<_>>();
+        assert_eq!(texts(&tokens), texts(&composed));
+        // The offsets are the decomposed text's: a highlight keeps the accent in the word.
+        let last = tokens.last().unwrap();
+        assert_eq!(&text[last.offset_from..last.offset_to], "nin\u{303}os");
+        let mut generic = TextAnalyzer::from(LanguageTokenizer::new(None, MAX_TOKEN_BYTES));
+        assert_eq!(
+            texts(&all_tokens(&mut generic, "ｅｓｃｏｌａ", false)),
+            ["escola"]
+        );
     }
 
     #[test]
