@@ -334,3 +334,35 @@ fn decomposed_and_full_width_text_is_found_by_its_words() {
         "{title}"
     );
 }
+
+#[test]
+fn a_one_character_cjk_word_is_found_inside_longer_words() {
+    // Korean nouns of one syllable take particles (`숲에서`: in the forest), and Chinese
+    // writes words together (`书店`: bookshop): the text's bigrams hold the character.
+    let docs = vec![
+        document(
+            "ko-alone",
+            Some("ko"),
+            "숲 학교",
+            "아이들이 매주 숲 체험을 한다.",
+        ),
+        document(
+            "ko-particle",
+            Some("ko"),
+            "주말 가족 놀이",
+            "가족들이 숲에서 놀고 도서관에서 책을 읽는다.",
+        ),
+        document(
+            "zh-bookshop",
+            Some("zh"),
+            "社区书店",
+            "居民在书店里一起读书。",
+        ),
+    ];
+    let server = Server::with_documents(&docs);
+    // The word on its own ranks above the word inside a longer one.
+    assert_eq!(hits(&server, "숲"), ["ko-alone", "ko-particle"]);
+    assert_eq!(hits(&server, "책"), ["ko-particle"]);
+    assert_eq!(hits(&server, "书"), ["zh-bookshop"]);
+    assert!(hits(&server, "꽃").is_empty());
+}

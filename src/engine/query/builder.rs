@@ -356,10 +356,17 @@ impl QueryBuilder<'_> {
             BTreeSet::new()
         };
         let covers: Vec<Vec<String>> = sequences.iter().filter_map(|s| cjk_cover(s)).collect();
+        let lone_cjk: Vec<&String> = words.iter().filter(|term| is_lone_cjk(term)).collect();
         for text_field in &self.catalog.schema.text_fields {
             if let Some(field) = self.fields.text_field(&text_field.name) {
                 if let Some(query) = self.forms_query(field, &words, &sequences) {
                     alternatives.push(boosted(query, text_field.boost));
+                }
+                for character in &lone_cjk {
+                    let bigrams = terms_starting_with(self.searcher, field, character);
+                    if let Some(query) = self.forms_query(field, &bigrams, &BTreeSet::new()) {
+                        alternatives.push(boosted(query, text_field.boost * CJK_COVER_BOOST));
+                    }
                 }
                 for cover in &covers {
                     if let Some(query) = self.all_terms_query(field, cover) {
@@ -606,6 +613,51 @@ fn cjk_cover(sequence: &[String]) -> Option<Vec<String>> {
         cover.push(sequence[last].clone());
     }
     Some(cover)
+}
+
+/// Whether a tagged term is one CJK character (a one-character word: `책`, `书`).
+fn is_lone_cjk(term: &str) -> bool {
+    split_tag(term).is_some_and(|(_, form)| {
+        let mut chars = form.chars();
+        matches!((chars.next(), chars.next()), (Some(_), None)) && has_cjk(form)
+    })
+}
+
+/// Most bigrams a one-character CJK word is widened to, per field.
+const MAX_CJK_BIGRAMS: usize = 64;
+
+/// The terms of `field` that start with the tagged one-character term `term` (the bigrams of
+/// that character and the next): CJK text is indexed as bigrams, so the word `책` (book) of
+/// `책을 읽는` is only in the bigram `책을`; a query for `책` looks for those bigrams too (up to
+/// [`MAX_CJK_BIGRAMS`], the first in dictionary order).
+fn terms_starting_with(searcher: &Searcher, field: Field, term: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut end = term.as_bytes().to_vec();
+    // The first key past every key that starts with `term` (its last byte is never 0xFF in
+    // UTF-8).
+    if let Some(last) = end.last_mut() {
+        *last += 1;
+    }
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut keys) = inverted
+            .terms()
+            .range()
+            .gt(term.as_bytes())
+            .lt(&end)
+            .into_stream()
+        else {
+            continue;
+        };
+        while keys.advance() && found.len() < MAX_CJK_BIGRAMS {
+            if let Ok(key) = std::str::from_utf8(keys.key()) {
+                found.insert(key.to_string());
+            }
+        }
+    }
+    found
 }
 
 /// Analysed positions as a single word's forms (one position) or a phrase (several: the
