@@ -112,9 +112,15 @@ struct ThesaurusFile {
     concepts: Vec<Concept>,
 }
 
-#[derive(Debug, Deserialize)]
-struct DetectionConfig {
-    whatlang_to_iso639_1: BTreeMap<String, String>,
+/// `detection.json`: how a document's language is told when it does not say it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DetectionConfig {
+    /// whatlang's ISO 639-3 code → ISO 639-1 code (the languages whatlang may answer).
+    pub whatlang_to_iso639_1: BTreeMap<String, String>,
+    /// Languages whatlang does not know (Basque, Galician), each told by its own function
+    /// words: ISO 639-1 code → lowercase words found in no neighbouring language.
+    #[serde(default)]
+    pub marker_words: BTreeMap<String, Vec<String>>,
 }
 
 /// Everything `index-schema/` holds.
@@ -127,8 +133,8 @@ pub struct Catalog {
     pub stopwords: HashSet<String>,
     /// Stop words per language (ISO 639-1), as `stopwords.json` lists them.
     pub stopwords_by_language: HashMap<String, HashSet<String>>,
-    /// whatlang's ISO 639-3 code → ISO 639-1 code.
-    pub detection: BTreeMap<String, String>,
+    /// `detection.json`.
+    pub detection: DetectionConfig,
     /// The multilingual thesaurus of the domain (`thesaurus.json`; empty when absent).
     pub thesaurus: Vec<Concept>,
 }
@@ -184,7 +190,7 @@ impl Catalog {
                 .into_iter()
                 .map(|(language, words)| (language, words.into_iter().collect()))
                 .collect(),
-            detection: detection.whatlang_to_iso639_1,
+            detection,
             thesaurus,
         };
         catalog.check()?;

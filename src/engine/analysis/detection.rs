@@ -1,13 +1,23 @@
 //! Language detection (whatlang) for documents that do not say their language.
 //!
 //! Detection runs on the document's own text (title, summary, description), restricted to the
-//! languages `index-schema/detection.json` maps to ISO 639-1. Queries are never routed by
+//! languages `index-schema/detection.json` maps to ISO 639-1. Languages whatlang does not know
+//! (Basque, Galician: without this, Basque was taken for Esperanto or Indonesian and Galician
+//! for Portuguese) are told first by their marker words, function words of their own: a text
+//! in which they are frequent enough is in that language. Queries are never routed by
 //! detected language: a two-word query is too short to detect reliably, so queries are analysed
 //! for every language instead.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use whatlang::{Detector, Lang};
+
+use crate::engine::catalog::DetectionConfig;
+
+/// Fewest marker words a text needs to be taken for their language.
+const MIN_MARKER_WORDS: usize = 2;
+/// Smallest share of a text's words (percent) that must be markers of one language.
+const MIN_MARKER_PERCENT: usize = 3;
 
 /// How much text detection reads (characters); more adds time, not accuracy.
 const DETECTION_SAMPLE_CHARS: usize = 2_000;
@@ -16,25 +26,91 @@ const DETECTION_SAMPLE_CHARS: usize = 2_000;
 pub struct LanguageDetector {
     detector: Detector,
     to_iso639_1: BTreeMap<String, String>,
+    /// Marker word → the languages it marks.
+    markers: HashMap<String, Vec<String>>,
 }
 
 impl LanguageDetector {
-    /// A detector over the languages of the mapping (whatlang ISO 639-3 → ISO 639-1).
-    pub fn new(mapping: &BTreeMap<String, String>) -> Self {
-        let allowed: Vec<Lang> = mapping
+    /// A detector over the languages of the configuration.
+    pub fn new(config: &DetectionConfig) -> Self {
+        let allowed: Vec<Lang> = config
+            .whatlang_to_iso639_1
             .keys()
             .filter_map(|code| Lang::from_code(code.as_str()))
             .collect();
+        let mut markers: HashMap<String, Vec<String>> = HashMap::new();
+        for (language, words) in &config.marker_words {
+            for word in words {
+                markers
+                    .entry(word.to_lowercase())
+                    .or_default()
+                    .push(language.clone());
+            }
+        }
         LanguageDetector {
             detector: Detector::with_allowlist(allowed),
-            to_iso639_1: mapping.clone(),
+            to_iso639_1: config.whatlang_to_iso639_1.clone(),
+            markers,
         }
     }
 
     /// The ISO 639-1 code of the text's language, if it can be told.
     pub fn detect(&self, text: &str) -> Option<String> {
         let sample: String = text.chars().take(DETECTION_SAMPLE_CHARS).collect();
+        if let Some(language) = self.by_marker_words(&sample) {
+            return Some(language);
+        }
         let lang = self.detector.detect_lang(&sample)?;
         self.to_iso639_1.get(lang.code()).cloned()
+    }
+
+    /// The language whose marker words are at least [`MIN_MARKER_WORDS`] and
+    /// [`MIN_MARKER_PERCENT`] of the sample's words (the most frequent such language).
+    fn by_marker_words(&self, sample: &str) -> Option<String> {
+        if self.markers.is_empty() {
+            return None;
+        }
+        let mut words = 0;
+        let mut hits: BTreeMap<&str, usize> = BTreeMap::new();
+        for word in sample
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+        {
+            words += 1;
+            if let Some(languages) = self.markers.get(&word.to_lowercase()) {
+                for language in languages {
+                    *hits.entry(language.as_str()).or_default() += 1;
+                }
+            }
+        }
+        let (language, count) = hits.into_iter().max_by_key(|(_, count)| *count)?;
+        (count >= MIN_MARKER_WORDS && count * 100 >= words * MIN_MARKER_PERCENT)
+            .then(|| language.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::catalog::Catalog;
+
+    #[test]
+    fn basque_and_galician_are_told_by_their_marker_words() {
+        let catalog = Catalog::embedded().expect("catalog");
+        let detector = LanguageDetector::new(&catalog.detection);
+        let cases = [
+            ("eu", "Eskola bideak: haurrak oinez eta bizikletaz joaten dira ikastetxera. Udalak ibilbide seguruak markatu ditu eta familiek boluntario gisa laguntzen dute."),
+            ("eu", "Auzoko baratzeak: ikasleek eta adinekoek elkarrekin lantzen dute lurra, eta uzta jantokira doa."),
+            ("gl", "Camiños escolares: os nenos e as nenas van á escola a pé coa axuda das familias. O concello sinalizou unha rede de rúas máis seguras."),
+            ("gl", "Hortas escolares no barrio: a xente maior e a mocidade traballan xuntos, e tamén hai obradoiros para as familias."),
+            // Neighbours keep their language.
+            ("pt", "Caminhos escolares: as crianças vão à escola a pé com a ajuda das famílias. A câmara municipal sinalizou uma rede de ruas mais seguras."),
+            ("es", "Caminos escolares: los niños y las niñas van a la escuela a pie con la ayuda de las familias. El ayuntamiento señalizó una red de calles más seguras."),
+            ("it", "Percorsi sicuri casa-scuola: i bambini non vanno a scuola in auto ma a piedi, con l'aiuto delle famiglie e dei volontari."),
+            ("ca", "Camins escolars: els infants van a l'escola a peu amb l'ajuda de les famílies. L'ajuntament ha senyalitzat una xarxa de carrers més segurs."),
+        ];
+        for (expected, text) in cases {
+            assert_eq!(detector.detect(text).as_deref(), Some(expected), "{text}");
+        }
     }
 }
