@@ -3,7 +3,7 @@
 //! Detection runs on the document's own text (title, summary, description), restricted to the
 //! languages `index-schema/detection.json` maps to ISO 639-1. Languages whatlang does not know
 //! (Basque, Galician: without this, Basque was taken for Esperanto or Indonesian and Galician
-//! for Portuguese) are told first by their marker words, function words of their own: a text
+//! for Portuguese) or confuses (Norwegian, taken for Danish) are told first by their marker words, function words of their own: a text
 //! in which they are frequent enough is in that language. Queries are never routed by
 //! detected language: a two-word query is too short to detect reliably, so queries are analysed
 //! for every language instead.
@@ -103,7 +103,11 @@ mod tests {
             ("eu", "Auzoko baratzeak: ikasleek eta adinekoek elkarrekin lantzen dute lurra, eta uzta jantokira doa."),
             ("gl", "Camiños escolares: os nenos e as nenas van á escola a pé coa axuda das familias. O concello sinalizou unha rede de rúas máis seguras."),
             ("gl", "Hortas escolares no barrio: a xente maior e a mocidade traballan xuntos, e tamén hai obradoiros para as familias."),
+            ("no", "Leksehjelp i bydelen: frivillige hjelper elevene med lekser to ganger i uken, og barna får mat etter skolen."),
+            ("no", "Kommunen støtter barns deltakelse i alle bydeler."),
             // Neighbours keep their language.
+            ("da", "Lektiehjælp i bydelen: frivillige hjælper eleverne med lektier to gange om ugen, og børnene får mad efter skolen."),
+            ("sv", "Läxhjälp i stadsdelen: volontärer hjälper eleverna med läxor två gånger i veckan, och barnen får mat efter skolan."),
             ("pt", "Caminhos escolares: as crianças vão à escola a pé com a ajuda das famílias. A câmara municipal sinalizou uma rede de ruas mais seguras."),
             ("es", "Caminos escolares: los niños y las niñas van a la escuela a pie con la ayuda de las familias. El ayuntamiento señalizó una red de calles más seguras."),
             ("it", "Percorsi sicuri casa-scuola: i bambini non vanno a scuola in auto ma a piedi, con l'aiuto delle famiglie e dei volontari."),
