@@ -440,11 +440,17 @@ fn each_validation_rule_names_its_field() {
     doc["start_year"] = json!(next_year);
     doc["country"] = json!("es");
     doc["sdgs"] = json!([4, 4]);
+    doc["charter_principles"] = json!([20, 20, 3]);
+    doc["translations"] = json!({"ES": {"title": "Límites"}});
     let (status, report) = bulk(&server, "", &[doc]);
     assert_eq!(status, 200, "{report}");
     let (_, stored) = server.get(&format!("/v1/initiatives/{}", "i".repeat(128)));
-    // Contract: country "case-insensitive on input, stored uppercase".
+    // Contract: country "case-insensitive on input, stored uppercase"; SDGs "duplicates
+    // removed"; a translation is keyed by its language code as the index has it.
     assert_eq!(stored["country"], "ES");
+    assert_eq!(stored["sdgs"], json!([4]));
+    assert_eq!(stored["charter_principles"], json!([20, 3]));
+    assert_eq!(stored["translations"], json!({"es": {"title": "Límites"}}));
     let hit = &server.search("q=boundaries")["hits"][0];
     assert_eq!(hit["country"], "ES");
 }

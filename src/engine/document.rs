@@ -227,6 +227,24 @@ impl<'a> Validator<'a> {
         // Codes are stored in their canonical form (the contract: country uppercase, language
         // lowercase), as the index and the facets have them.
         source.insert("country".into(), Value::String(country.clone()));
+        // Numbers without their duplicates (the contract: "duplicates removed"), translations
+        // keyed by their canonical language code (`EN` → `en`).
+        for (field, numbers) in [("sdgs", &sdgs), ("charter_principles", &charter_principles)] {
+            if let Some(Value::Array(items)) = source.get_mut(field) {
+                if items.len() != numbers.len() {
+                    *items = numbers.iter().map(|number| Value::from(*number)).collect();
+                }
+            }
+        }
+        if let Some(Value::Object(entries)) = source.get_mut("translations") {
+            if entries.keys().any(|code| !translations.contains_key(code)) {
+                let canonical: Map<String, Value> = std::mem::take(entries)
+                    .into_iter()
+                    .map(|(code, entry)| (code.trim().to_ascii_lowercase(), entry))
+                    .collect();
+                *entries = canonical;
+            }
+        }
         for field in ["themes", "target_groups"] {
             if let Some(Value::Array(items)) = source.get_mut(field) {
                 for item in items {
