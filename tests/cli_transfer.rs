@@ -312,6 +312,35 @@ fn reindex_rebuilds_the_same_databank() {
     before_ids.sort();
     after_ids.sort();
     assert_eq!(before_ids, after_ids);
+
+    // A row sent again unchanged after the reindex (a spreadsheet row: no updated_at, which
+    // the server set) is still unchanged, and keeps its updated_at.
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("row.csv");
+    std::fs::write(
+        &path,
+        "id;title;description;city;country;themes\nrow-1;Biblioteca de semillas;Intercambio de semillas entre vecinos.;Sevilla;ES;environment\n",
+    )
+    .unwrap();
+    let (dir, _) = server.kill();
+    let import = |dir: &Path| {
+        let output = databank(dir, &["import", path.to_str().unwrap()]);
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    assert!(import(dir.path()).contains("1 created"));
+    let stored = |dir: &Path| -> String {
+        let output = databank(dir, &["export"]);
+        by_id(&String::from_utf8(output.stdout).unwrap())["row-1"]["updated_at"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let first = stored(dir.path());
+    assert!(databank(dir.path(), &["reindex"]).status.success());
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let again = import(dir.path());
+    assert!(again.contains("0 updated, 1 unchanged"), "{again}");
+    assert_eq!(stored(dir.path()), first);
 }
 
 #[test]

@@ -35,10 +35,21 @@ fn matches(headers: &HeaderMap, etag: &str) -> bool {
         .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == bare)
 }
 
+/// Put in a request's extensions when the client already has the answer of the current
+/// commit: a handler may then check the request (parameters, the document's existence) and
+/// answer an empty 200, which becomes the 304, instead of computing the answer.
+#[derive(Debug, Clone, Copy)]
+pub struct Revalidation;
+
+/// Whether the client already has the answer (see [`Revalidation`]).
+pub fn revalidating(extensions: &axum::http::Extensions) -> bool {
+    extensions.get::<Revalidation>().is_some()
+}
+
 /// Middleware on cacheable GET routes.
 pub async fn conditional(
     State(state): State<SharedState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     if request.method() != Method::GET && request.method() != Method::HEAD {
@@ -47,8 +58,12 @@ pub async fn conditional(
     let etag = current_etag(&state);
     let cache_control = format!("public, max-age={}, must-revalidate", state.cache_max_age);
     let client_has_it = matches(request.headers(), &etag);
-    // The answer is computed even when the client has it: only a 200 may become a 304 (a
-    // request for a missing document or with a bad parameter keeps its 404 or 400).
+    // Only a 200 may become a 304: a request for a missing document or with a bad parameter
+    // keeps its 404 or 400. So the handler still runs, told that the client has the answer
+    // (a search then checks its parameters and runs nothing).
+    if client_has_it {
+        request.extensions_mut().insert(Revalidation);
+    }
     let mut response = next.run(request).await;
     if response.status() != StatusCode::OK {
         return response;

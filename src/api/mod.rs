@@ -350,9 +350,17 @@ async fn blocking<T: Send + 'static>(
 )]
 async fn search_get(
     State(state): State<SharedState>,
+    extensions: axum::http::Extensions,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let params = params::from_query_string(query.as_deref().unwrap_or_default());
+    if caching::revalidating(&extensions) {
+        // The client has this commit's answer: a valid request becomes a 304, and no search
+        // runs (nor counts in the metrics).
+        let request = params::search_request(&params)?;
+        state.databank().check_search(&request)?;
+        return Ok(StatusCode::OK.into_response());
+    }
     run_search(state, params).await
 }
 

@@ -731,7 +731,9 @@ impl Databank {
     /// Whether the stored version of a prepared document is the same (`None`: none stored).
     /// Same: submitted identically (the fingerprints match), or the document now stored
     /// would be exactly the one stored — as when an export, which holds the fields the server
-    /// set (`language_detected`, `updated_at`), is imported back.
+    /// set (`language_detected`, `updated_at`), is imported back — its `updated_at` aside when
+    /// the server set it now (a spreadsheet row sent again after a reindex, which stored the
+    /// documents as exported).
     fn stored_unchanged(&self, searcher: &Searcher, prepared: &Prepared) -> Result<Option<bool>> {
         let Some(address) = self.doc_address(searcher, &prepared.initiative.id)? else {
             return Ok(None);
@@ -741,9 +743,17 @@ impl Databank {
         if column.first(address.doc_id) == Some(prepared.hash) {
             return Ok(Some(true));
         }
-        Ok(Some(
-            self.stored_source(searcher, address)? == prepared.initiative.source,
-        ))
+        let stored = self.stored_source(searcher, address)?;
+        let source = &prepared.initiative.source;
+        if prepared.initiative.updated_at_set {
+            let without_time = |document: &Map<String, Value>| {
+                let mut document = document.clone();
+                document.remove("updated_at");
+                document
+            };
+            return Ok(Some(without_time(&stored) == without_time(source)));
+        }
+        Ok(Some(stored == *source))
     }
 
     /// The stored document of an initiative, as loaded (plus fields the server set).

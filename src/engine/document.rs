@@ -106,6 +106,8 @@ pub struct Initiative {
     pub url: Option<String>,
     /// Last update, Unix seconds.
     pub updated_at: i64,
+    /// Whether the server set `updated_at` (the document did not give it).
+    pub updated_at_set: bool,
     /// The document as submitted, plus the fields the server set.
     pub source: Map<String, Value>,
 }
@@ -273,6 +275,7 @@ impl<'a> Validator<'a> {
                 detected
             }
         };
+        let updated_at_set = updated_at.is_none();
         let updated_at = match updated_at {
             Some(at) => at,
             None => {
@@ -284,6 +287,7 @@ impl<'a> Validator<'a> {
             }
         };
         Ok(Initiative {
+            updated_at_set,
             id,
             title,
             summary,

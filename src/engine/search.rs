@@ -208,6 +208,11 @@ struct Plan<'a> {
 }
 
 impl Databank {
+    /// Checks a search's parameters as [`Databank::search`] would, without running it.
+    pub fn check_search(&self, request: &SearchRequest) -> Result<()> {
+        self.plan(request).map(|_| ())
+    }
+
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
