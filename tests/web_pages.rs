@@ -225,3 +225,27 @@ fn facets_say_when_the_index_was_last_committed() {
         assert!(earlier <= stamp);
     }
 }
+
+#[test]
+fn the_browser_language_is_chosen_by_preference_and_declared_for_caches() {
+    let server = Server::with_seed();
+    let page = |accept: &str| {
+        client()
+            .get(format!("{}/?q=huerto", server.base))
+            .header("accept-language", accept)
+            .send()
+            .expect("GET /")
+    };
+    let response = page("de;q=0.1, es;q=0.9");
+    let vary = response
+        .headers()
+        .get_all("vary")
+        .iter()
+        .map(|value| value.to_str().unwrap().to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join(",");
+    assert!(vary.contains("accept-language"), "{vary}");
+    assert!(response.text().unwrap().contains(r#"<html lang="es">"#));
+    let refused = page("en;q=0, fr;q=0.5").text().unwrap();
+    assert!(refused.contains(r#"<html lang="fr">"#));
+}

@@ -63,19 +63,33 @@ impl I18n {
         self.locales.contains_key(locale)
     }
 
-    /// The page's locale: the `locale` parameter when the interface speaks it, else the first
-    /// language of `Accept-Language` that it speaks, else English.
+    /// The page's locale: the `locale` parameter when the interface speaks it, else the
+    /// language of `Accept-Language` it speaks that the browser prefers most (by `q`, then in
+    /// the order given; `q=0` means "not this one"), else English.
     pub fn pick(&self, requested: Option<&str>, accept_language: Option<&str>) -> String {
         if let Some(locale) = requested.filter(|locale| self.supports(locale)) {
             return locale.to_string();
         }
-        accept_language
+        let mut ranges: Vec<(f32, usize, String)> = accept_language
             .into_iter()
             .flat_map(|header| header.split(','))
-            .filter_map(|range| range.split(';').next())
-            .filter_map(|tag| tag.trim().split(['-', '_']).next())
-            .map(str::to_ascii_lowercase)
-            .find(|language| self.supports(language))
+            .enumerate()
+            .filter_map(|(order, range)| {
+                let mut parts = range.split(';');
+                let tag = parts.next()?.trim();
+                let quality = match parts.find_map(|part| part.trim().strip_prefix("q=")) {
+                    Some(value) => value.trim().parse::<f32>().ok()?,
+                    None => 1.0,
+                };
+                let language = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+                (quality > 0.0 && self.supports(&language)).then_some((quality, order, language))
+            })
+            .collect();
+        ranges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranges
+            .into_iter()
+            .next()
+            .map(|(_, _, language)| language)
             .unwrap_or_else(|| DEFAULT_LOCALE.to_string())
     }
 
@@ -172,6 +186,11 @@ mod tests {
         assert_eq!(i18n.pick(Some("xx"), Some("nl-NL, pt-BR;q=0.8")), "pt");
         assert_eq!(i18n.pick(None, Some("ko-KR")), "ko");
         assert_eq!(i18n.pick(None, None), "en");
+        // Preference weights, not order; q=0 refuses a language.
+        assert_eq!(i18n.pick(None, Some("de;q=0.1, es;q=0.9")), "es");
+        assert_eq!(i18n.pick(None, Some("en;q=0, fr;q=0.5")), "fr");
+        assert_eq!(i18n.pick(None, Some("fr, ca")), "fr");
+        assert_eq!(i18n.pick(None, Some("*;q=0.5, xx")), "en");
         assert_eq!(i18n.get("es", "_name"), "Español");
         assert_eq!(i18n.get("es", "no-such-key"), "no-such-key");
     }

@@ -34,5 +34,15 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/", get(search_page::show))
         .route("/initiatives/{id}", get(initiative_page::show))
         .route("/admin", get(admin_page::show))
+        .route_layer(axum::middleware::map_response(vary_on_language))
         .route("/assets/{*path}", get(assets::serve))
+}
+
+/// A page's language may come from `Accept-Language`: caches must key on it.
+async fn vary_on_language(mut response: axum::response::Response) -> axum::response::Response {
+    response.headers_mut().append(
+        axum::http::header::VARY,
+        axum::http::HeaderValue::from_static("accept-language"),
+    );
+    response
 }
