@@ -172,6 +172,19 @@ fn a_search_over_the_timeout_is_cut_with_503_and_the_server_goes_on() {
     assert!(response.headers().contains_key("retry-after"));
     let body: Value = response.json().expect("json");
     assert_eq!(body["error"]["code"], "timeout", "{body}");
+    // The search page says the same, not "internal error".
+    let page = client()
+        .get(format!(
+            "{}/{}",
+            server.base,
+            heavy.trim_start_matches("/v1/search")
+        ))
+        .send()
+        .expect("GET page");
+    assert_eq!(page.status().as_u16(), 503);
+    let html = page.text().expect("html");
+    assert!(html.contains(r#""code":"timeout""#), "{html}");
+    assert!(!html.contains("internal error"), "{html}");
     assert_eq!(server.get("/healthz").0, 200);
     assert_eq!(server.get("/readyz").0, 200);
 }

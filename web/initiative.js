@@ -15,9 +15,12 @@ const backHref = `/?locale=${encodeURIComponent(locale)}`;
 main.append(h('p', { class: 'back' }, h('a', { href: backHref }, h('span', { 'aria-hidden': 'true' }, '← '), t('back_to_search'))));
 
 if (data.error || !data.document) {
+  // Only a 404 says the initiative does not exist; a busy server says to try again.
+  const missing = !data.error || data.error.status === 404;
+  const busy = data.error?.code === 'busy' || data.error?.code === 'timeout';
   main.append(
-    h('h1', {}, t('not_found')),
-    h('p', { class: 'notice error' }, data.error?.message || t('not_found')));
+    h('h1', {}, missing ? t('not_found') : t('unavailable')),
+    h('p', { class: 'notice error' }, busy ? t('try_again') : data.error?.message || t('not_found')));
 } else {
   renderInitiative(data.document, data.similar || []);
 }

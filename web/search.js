@@ -279,7 +279,9 @@ function renderYears() {
 }
 
 function renderError(error) {
-  const message = error?.param ? `${error.param}: ${error.message}` : error?.message || t('request_failed', { status: '?' });
+  const busy = error?.code === 'busy' || error?.code === 'timeout';
+  const message = busy ? t('try_again')
+    : error?.param ? `${error.param}: ${error.message}` : error?.message || t('request_failed', { status: '?' });
   resultsHeading.textContent = t('error_heading');
   status.textContent = message;
   notices.replaceChildren(h('p', { class: 'notice error', role: 'alert' }, message));

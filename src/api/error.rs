@@ -85,7 +85,8 @@ impl ApiError {
         }
     }
 
-    fn parts(&self) -> (StatusCode, &'static str, Option<&str>) {
+    /// The status, the error code and the parameter at fault (if any).
+    pub(crate) fn parts(&self) -> (StatusCode, &'static str, Option<&str>) {
         match self {
             ApiError::InvalidParameter { param, .. } => {
                 (StatusCode::BAD_REQUEST, "invalid_parameter", Some(param))

@@ -52,7 +52,12 @@ pub async fn show(
         Err(error) => {
             let (status, error) = shell::error_data(error);
             data.insert("error".into(), error);
-            (status, i18n.get(&locale, "not_found").to_string())
+            let title = if status == StatusCode::NOT_FOUND {
+                "not_found"
+            } else {
+                "unavailable"
+            };
+            (status, i18n.get(&locale, title).to_string())
         }
     };
     Ok(Page {

@@ -121,19 +121,19 @@ pub fn base_data(catalog: &Catalog, i18n: &I18n, locale: &str, page: &str) -> Ma
 /// An error as page data: its message, the parameter it names, and the status to answer with.
 /// Internal errors are logged and shown as a generic message.
 pub fn error_data(error: ApiError) -> (StatusCode, Value) {
-    let message = error.to_string();
-    let param = match &error {
-        ApiError::InvalidParameter { param, .. } => Some(param.clone()),
-        ApiError::Engine(crate::engine::Error::InvalidParam { param, .. }) => Some(param.clone()),
-        _ => None,
-    };
-    let status = error.into_response().status();
-    let message = if status.is_server_error() {
+    let (status, code, param) = error.parts();
+    let param = param.map(str::to_string);
+    let message = if status.is_server_error() && code == "internal" {
+        tracing::error!(error = %error, "internal error");
         "internal error; see the server log".to_string()
     } else {
-        message
+        // `busy` and `timeout` say to try again: the page says so in its language.
+        error.to_string()
     };
-    (status, json!({"message": message, "param": param}))
+    (
+        status,
+        json!({"message": message, "param": param, "code": code, "status": status.as_u16()}),
+    )
 }
 
 impl IntoResponse for Page {
