@@ -560,6 +560,38 @@ fn the_openapi_document_covers_every_route() {
     ] {
         assert!(schemas.contains_key(schema), "schema {schema} missing");
     }
+    // The document type has the contract's fields; every cacheable read route declares its
+    // 304 and its 503 (busy or timed out).
+    let fields = &schemas["InitiativeFields"]["properties"];
+    for field in [
+        "id",
+        "title",
+        "description",
+        "city",
+        "country",
+        "themes",
+        "sdgs",
+    ] {
+        assert!(
+            fields[field].is_object(),
+            "initiative field {field}: {fields}"
+        );
+    }
+    for path in [
+        "/v1/search",
+        "/v1/initiatives/{id}",
+        "/v1/initiatives/{id}/similar",
+        "/v1/suggest",
+        "/v1/facets",
+    ] {
+        let responses = &paths[path]["get"]["responses"];
+        for status in ["200", "304", "429", "503"] {
+            assert!(
+                responses[status].is_object(),
+                "GET {path}: {status} undocumented"
+            );
+        }
+    }
 }
 
 #[test]

@@ -419,8 +419,10 @@ async fn run_search(state: SharedState, params: params::RawParams) -> Result<Res
     responses(
         (status = 200, description = "The stored document, exactly as loaded", body = openapi::Initiative),
         (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+        (status = 400, description = "The id is not a valid path segment", body = openapi::ErrorBody),
         (status = 404, description = "No such initiative", body = openapi::ErrorBody),
-        (status = 429, description = "Over the rate limit", body = openapi::ErrorBody)
+        (status = 429, description = "Over the rate limit (Retry-After)", body = openapi::ErrorBody),
+        (status = 503, description = "Timed out, or too many requests waiting (Retry-After)", body = openapi::ErrorBody)
     )
 )]
 async fn initiative(
@@ -441,8 +443,10 @@ async fn initiative(
     params(openapi::LocaleParams),
     responses(
         (status = 200, description = "Every facet value with its label and total count", body = openapi::FacetTotals),
+        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
         (status = 400, description = "Unknown locale", body = openapi::ErrorBody),
-        (status = 429, description = "Over the rate limit", body = openapi::ErrorBody)
+        (status = 429, description = "Over the rate limit (Retry-After)", body = openapi::ErrorBody),
+        (status = 503, description = "Timed out, or too many requests waiting (Retry-After)", body = openapi::ErrorBody)
     )
 )]
 async fn facets(
@@ -473,8 +477,11 @@ async fn initiative_named_bulk(State(state): State<SharedState>) -> Result<Respo
     params(("id" = String, Path, description = "The initiative's id"), openapi::SimilarParams),
     responses(
         (status = 200, description = "Related initiatives (more-like-this), never itself", body = openapi::SimilarHits),
-        (status = 400, description = "Bad per_page", body = openapi::ErrorBody),
-        (status = 404, description = "No such initiative", body = openapi::ErrorBody)
+        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+        (status = 400, description = "Bad per_page or locale", body = openapi::ErrorBody),
+        (status = 404, description = "No such initiative", body = openapi::ErrorBody),
+        (status = 429, description = "Over the rate limit (Retry-After)", body = openapi::ErrorBody),
+        (status = 503, description = "Timed out, or too many requests waiting (Retry-After)", body = openapi::ErrorBody)
     )
 )]
 async fn similar(
@@ -503,7 +510,10 @@ async fn similar(
     params(openapi::SuggestParams),
     responses(
         (status = 200, description = "Completions of the prefix (titles, cities, concepts), at most 10", body = openapi::Suggestions),
-        (status = 429, description = "Over the rate limit", body = openapi::ErrorBody)
+        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+        (status = 400, description = "A parameter does not parse (q too long, unknown locale)", body = openapi::ErrorBody),
+        (status = 429, description = "Over the rate limit (Retry-After)", body = openapi::ErrorBody),
+        (status = 503, description = "Timed out, or too many requests waiting (Retry-After)", body = openapi::ErrorBody)
     )
 )]
 async fn suggest(

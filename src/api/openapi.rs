@@ -70,12 +70,16 @@ pub struct SearchParams {
     /// Theme codes.
     pub theme: Option<Vec<String>>,
     /// SDG numbers 1-17.
+    #[param(minimum = 1, maximum = 17)]
+    #[schema(minimum = 1, maximum = 17)]
     pub sdg: Option<Vec<u32>>,
     /// ISO 639-1 codes.
     pub language: Option<Vec<String>>,
     /// Target-group codes.
     pub target_group: Option<Vec<String>>,
     /// Charter principle numbers 1-20.
+    #[param(minimum = 1, maximum = 20)]
+    #[schema(minimum = 1, maximum = 20)]
     pub principle: Option<Vec<u32>>,
     /// Inclusive lower bound on `start_year`.
     pub year_from: Option<i32>,
@@ -84,8 +88,12 @@ pub struct SearchParams {
     /// `relevance` (default with `q`), `newest` (default without), `start_year`.
     pub sort: Option<String>,
     /// 1-based page; `page * per_page` ≤ 10,000.
+    #[param(minimum = 1)]
+    #[schema(minimum = 1)]
     pub page: Option<u32>,
     /// Hits per page, 1-100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    #[schema(minimum = 1, maximum = 100)]
     pub per_page: Option<u32>,
     /// Language of labels and of the text shown (`en` default).
     pub locale: Option<String>,
@@ -158,6 +166,8 @@ pub struct FacetTotals {
     pub total: u64,
     /// Every value of every facet with its label and count.
     pub facets: std::collections::BTreeMap<String, Vec<crate::engine::search::FacetValue>>,
+    /// When the index was last committed (RFC 3339, UTC); `null` before the first commit.
+    pub last_commit: Option<String>,
 }
 
 /// The answer of `/healthz` and `/readyz`.
@@ -183,7 +193,8 @@ pub struct Reindexed {
 pub struct BulkReport {
     #[serde(flatten)]
     pub summary: crate::engine::LoadSummary,
-    /// `utf-8`, `utf-16le`, `utf-16be` or `windows-1252`.
+    /// The encoding read: `UTF-8`, `UTF-16LE`, `UTF-16BE` (with a byte-order mark),
+    /// `windows-1252`, or `UTF-8 (with some Windows-1252 bytes)`.
     pub encoding: String,
     /// Whether this was a dry run.
     pub dry_run: bool,
@@ -193,5 +204,57 @@ pub struct BulkReport {
 
 /// A stored initiative exactly as loaded (plus `language_detected` / `updated_at`).
 #[derive(Serialize, ToSchema)]
-#[schema(value_type = Object)]
+#[schema(value_type = InitiativeFields)]
 pub struct Initiative(serde_json::Map<String, serde_json::Value>);
+
+/// The fields of an initiative (contract section 1), as loaded and as stored.
+#[derive(Serialize, ToSchema)]
+pub struct InitiativeFields {
+    /// Unique id: 1-128 characters of `[A-Za-z0-9._:-]`; the upsert key.
+    pub id: String,
+    /// Title (≤ 500 characters).
+    pub title: String,
+    /// Short summary (≤ 2,000 characters).
+    pub summary: Option<String>,
+    /// Full text (≤ 100,000 characters).
+    pub description: String,
+    /// ISO 639-1 code, lowercase; detected from the text when absent.
+    pub language: Option<String>,
+    /// `true` when the server detected `language`.
+    pub language_detected: Option<bool>,
+    /// Other-language versions, keyed by ISO 639-1 code.
+    pub translations: Option<std::collections::BTreeMap<String, TranslationFields>>,
+    /// City name.
+    pub city: String,
+    /// ISO 3166-1 alpha-2 code, uppercase.
+    pub country: String,
+    /// Theme codes (at least one).
+    pub themes: Vec<String>,
+    /// SDG numbers, 1-17, without duplicates.
+    #[schema(minimum = 1, maximum = 17)]
+    pub sdgs: Option<Vec<u32>>,
+    /// Target-group codes.
+    pub target_groups: Option<Vec<String>>,
+    /// Charter principle numbers, 1-20, without duplicates.
+    #[schema(minimum = 1, maximum = 20)]
+    pub charter_principles: Option<Vec<u32>>,
+    /// Year it started (1900 to next year).
+    pub start_year: Option<u32>,
+    /// Who runs it.
+    pub promoter: Option<String>,
+    /// Its web page (absolute http(s) URL).
+    pub url: Option<String>,
+    /// Last update (RFC 3339); set by the server when absent.
+    pub updated_at: Option<String>,
+}
+
+/// An other-language version of an initiative.
+#[derive(Serialize, ToSchema)]
+pub struct TranslationFields {
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Full text.
+    pub description: Option<String>,
+}
