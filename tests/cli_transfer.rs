@@ -449,3 +449,39 @@ fn an_index_from_an_older_build_is_rebuilt_on_start() {
     let (_, facets) = server.get("/v1/facets");
     assert_ne!(facets["last_commit"], "2026-01-01T00:00:00Z", "{facets}");
 }
+
+#[test]
+fn mistakes_on_the_command_line_get_messages_that_say_what_to_do() {
+    // A mistyped data directory is not reindexed into a new empty index.
+    let data = tempfile::tempdir().unwrap();
+    let missing = data.path().join("typo");
+    let output = databank(&missing, &["reindex"]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no index in"));
+    assert!(!missing.exists(), "nothing created");
+    // A server address without its scheme, and a server that is down, say so.
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("one.ndjson");
+    std::fs::write(
+        &path,
+        format!("{}\n", document("one", Some("en"), "One", "A document.")),
+    )
+    .unwrap();
+    let import = |server: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_databank"))
+            .args(["import", path.to_str().unwrap(), "--server", server])
+            .env("DATABANK_ADMIN_TOKEN", "token")
+            .env("DATABANK_LOG", "warn")
+            .output()
+            .expect("run databank");
+        assert!(!output.status.success());
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    assert!(import("localhost:9").contains("must be an http(s) URL"));
+    let refused = import("http://127.0.0.1:9");
+    assert!(refused.to_lowercase().contains("refused"), "{refused}");
+    // A restore from a directory that holds no snapshot.
+    let output = databank(data.path(), &["restore", missing.to_str().unwrap()]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not a snapshot"));
+}

@@ -20,7 +20,7 @@ pub struct ServeArgs {
     #[arg(long, env = "DATABANK_ADDR")]
     pub addr: Option<SocketAddr>,
     /// Start with an empty index instead of loading the seed data on first start.
-    #[arg(long, env = "DATABANK_NO_SEED", num_args = 0..=1, default_missing_value = "true")]
+    #[arg(long, env = "DATABANK_NO_SEED", num_args = 0..=1, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_seed: Option<bool>,
     /// The staff token for writes (without one, writes answer 403). Prefer the environment
     /// variable or --admin-token-file: a flag shows in the process list.

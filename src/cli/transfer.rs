@@ -84,7 +84,7 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
             let opened = crate::engine::databank::open_upgraded(&cli.index_dir(), cli.catalog()?);
             let (databank, _) = opened.map_err(|err| match err {
                 crate::engine::Error::Locked(dir) => format!(
-                    "the index in {dir} is in use by a running server; import through it with --server URL"
+                    "the index in {dir} is in use by another process: a running server (import through it with --server URL) or another import (wait for it to finish)"
                 ),
                 other => other.to_string(),
             })?;
@@ -237,6 +237,12 @@ fn server_sink(
     let client = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(600))
         .build()?;
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(format!(
+            "--server must be an http(s) URL, such as http://127.0.0.1:3000, not {url:?}"
+        )
+        .into());
+    }
     let endpoint = format!("{}/v1/initiatives/bulk", url.trim_end_matches('/'));
     Ok(move |rows: Vec<SubmittedRow>, dry_run: bool| {
         // Rows that could not be read locally are reported locally; the rest go as NDJSON.
@@ -276,7 +282,8 @@ fn server_sink(
             .bearer_auth(&token)
             .header("content-type", "application/x-ndjson")
             .body(body)
-            .send()?;
+            .send()
+            .map_err(|err| format!("{endpoint}: {}", with_causes(&err)))?;
         let status = response.status();
         let report: Value = response.json()?;
         if !(status.is_success() || status.as_u16() == 422) {
@@ -303,6 +310,22 @@ fn server_sink(
         summary.rejected.extend(unreadable);
         Ok(summary)
     })
+}
+
+/// An error and its causes, `: `-separated (reqwest's own message leaves out why, such as
+/// "connection refused").
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// A progress bar on a terminal, plain lines elsewhere.
@@ -379,11 +402,18 @@ pub fn export(cli: &Cli) -> Result<(), Failure> {
 /// (A running server does this itself: `POST /v1/admin/reindex`.)
 pub fn reindex(cli: &Cli, _args: &ReindexArgs) -> Result<(), Failure> {
     let index_dir = cli.index_dir();
+    if !index_dir.join("meta.json").exists() {
+        return Err(format!(
+            "no index in {}; check --data-dir (nothing to reindex)",
+            index_dir.display()
+        )
+        .into());
+    }
     let catalog = cli.catalog()?;
     // Holding the old index's writer lock keeps servers and imports out during the rebuild.
     let old = Databank::open(&index_dir, catalog.clone()).map_err(|err| match err {
         crate::engine::Error::Locked(dir) => format!(
-            "the index in {dir} is in use by a running server; ask it to reindex with POST /v1/admin/reindex"
+            "the index in {dir} is in use by another process: a running server (ask it to reindex with POST /v1/admin/reindex) or an import"
         ),
         other => other.to_string(),
     })?;

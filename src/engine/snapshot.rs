@@ -114,6 +114,12 @@ pub fn snapshot(index_dir: &Path, destination: &Path, catalog: &Catalog) -> Resu
 /// absent). Fails without touching anything when the snapshot does not open with `catalog` or
 /// when another process (a running server) holds the index. Returns the initiatives restored.
 pub fn restore(snapshot_dir: &Path, index_dir: &Path, catalog: &Catalog) -> Result<u64> {
+    if !snapshot_dir.join("meta.json").exists() {
+        return Err(io_error(format!(
+            "{} is not a snapshot (no meta.json there); give the directory `databank backup` wrote",
+            snapshot_dir.display()
+        )));
+    }
     let documents = Databank::open_read_only(snapshot_dir, catalog.clone())
         .map_err(|err| {
             io_error(format!(
