@@ -249,3 +249,35 @@ fn the_browser_language_is_chosen_by_preference_and_declared_for_caches() {
     let refused = page("en;q=0, fr;q=0.5").text().unwrap();
     assert!(refused.contains(r#"<html lang="fr">"#));
 }
+
+#[test]
+fn a_browser_on_a_mistyped_path_gets_the_sites_404_page_and_an_api_client_json() {
+    let server = Server::with_seed();
+    let html = client()
+        .get(format!("{}/index.html?locale=fr", server.base))
+        .header("accept", "text/html,application/xhtml+xml")
+        .send()
+        .expect("GET");
+    assert_eq!(html.status(), 404);
+    assert!(html.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let body = html.text().unwrap();
+    assert!(body.contains(r#"<html lang="fr">"#), "{body}");
+    assert_eq!(page_data(&body)["error"]["code"], "no_page");
+    let json = client()
+        .get(format!("{}/v1/nope", server.base))
+        .header("accept", "text/html")
+        .send()
+        .expect("GET");
+    assert_eq!(json.status(), 404);
+    let error: Value = json.json().expect("JSON on an API path");
+    assert_eq!(error["error"]["code"], "not_found");
+    let plain = client()
+        .get(format!("{}/index.html", server.base))
+        .send()
+        .expect("GET");
+    let error: Value = plain.json().expect("JSON without Accept: text/html");
+    assert_eq!(error["error"]["code"], "not_found");
+}

@@ -18,9 +18,14 @@ if (data.error || !data.document) {
   // Only a 404 says the initiative does not exist; a busy server says to try again.
   const missing = !data.error || data.error.status === 404;
   const busy = data.error?.code === 'busy' || data.error?.code === 'timeout';
-  main.append(
-    h('h1', {}, missing ? t('not_found') : t('unavailable')),
-    h('p', { class: 'notice error' }, busy ? t('try_again') : data.error?.message || t('not_found')));
+  if (data.error?.code === 'no_page') {
+    // A mistyped or truncated link: the heading says it all; the link above leads back.
+    main.append(h('h1', {}, t('page_not_found')));
+  } else {
+    main.append(
+      h('h1', {}, missing ? t('not_found') : t('unavailable')),
+      h('p', { class: 'notice error' }, busy ? t('try_again') : data.error?.message || t('not_found')));
+  }
 } else {
   renderInitiative(data.document, data.similar || []);
 }

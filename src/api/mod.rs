@@ -580,8 +580,31 @@ async fn openapi_json(State(state): State<SharedState>) -> Response {
     }
 }
 
-async fn not_found() -> ApiError {
-    ApiError::NotFound("no such route; see /openapi.json".into())
+async fn not_found(
+    State(state): State<SharedState>,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    // A browser that follows a mistyped or truncated link gets the site's 404 page; API
+    // clients get the JSON error.
+    let api_path = [
+        "/v1/",
+        "/metrics",
+        "/healthz",
+        "/readyz",
+        "/openapi.json",
+        "/assets/",
+    ]
+    .iter()
+    .any(|prefix| uri.path().starts_with(prefix));
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if wants_html && !api_path {
+        return crate::web::not_found_page(&state, &headers, uri.query());
+    }
+    ApiError::NotFound("no such route; see /openapi.json".into()).into_response()
 }
 
 async fn method_not_allowed() -> ApiError {

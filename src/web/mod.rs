@@ -38,6 +38,44 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/assets/{*path}", get(assets::serve))
 }
 
+/// The page for a path the site does not have (a browser's request; API clients get JSON).
+pub fn not_found_page(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    query: Option<&str>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let start = match shell::PageStart::read(state, headers, query, "initiative") {
+        Ok(start) => start,
+        Err(error) => return error.into_response(),
+    };
+    let shell::PageStart {
+        i18n,
+        locale,
+        mut data,
+        ..
+    } = start;
+    let title = i18n.get(&locale, "page_not_found").to_string();
+    data.insert(
+        "error".into(),
+        serde_json::json!({"message": title, "code": "no_page", "status": 404}),
+    );
+    let mut response = shell::Page {
+        status: axum::http::StatusCode::NOT_FOUND,
+        locale,
+        title,
+        script: "initiative",
+        data,
+        cache_control: "no-cache",
+    }
+    .into_response();
+    response.headers_mut().append(
+        axum::http::header::VARY,
+        axum::http::HeaderValue::from_static("accept-language"),
+    );
+    response
+}
+
 /// A page's language may come from `Accept-Language`: caches must key on it.
 async fn vary_on_language(mut response: axum::response::Response) -> axum::response::Response {
     response.headers_mut().append(
