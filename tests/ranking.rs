@@ -117,3 +117,31 @@ fn a_query_naming_a_city_ranks_that_city_first() {
     // Without the city's name, text relevance alone.
     assert_eq!(ids(&server.search("q=alegre&facets=")), ["alegre"]);
 }
+
+#[test]
+fn a_city_name_gets_no_typo_alternatives() {
+    // `Dresden` is two edits from the Spanish `desde`: as a city of the index it is spelled
+    // right, and finds its city only.
+    let mut dresden = document(
+        "dresden",
+        Some("de"),
+        "Schulgärten in Dresden",
+        "Kinder pflegen Beete in ihrer Schule.",
+    );
+    dresden["city"] = serde_json::json!("Dresden");
+    dresden["country"] = serde_json::json!("DE");
+    let madrid = document(
+        "madrid",
+        Some("es"),
+        "Huertos escolares desde 2015",
+        "Desde hace años los niños cultivan en la escuela.",
+    );
+    let server = Server::with_documents(&[dresden, madrid]);
+    assert_eq!(ids(&server.search("q=Dresden&facets=")), ["dresden"]);
+    assert_eq!(
+        ids(&server.search("q=dresden%20schule&facets=")),
+        ["dresden"]
+    );
+    // A word that names no city keeps its typo alternatives.
+    assert_eq!(ids(&server.search("q=escuelz&facets=")), ["madrid"]);
+}

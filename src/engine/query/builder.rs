@@ -117,6 +117,22 @@ impl QueryBuilder<'_> {
             .concepts
             .map(|matcher| matcher.find(&words))
             .unwrap_or_default();
+        // Runs of words that name a city of the index: a bonus for that city's initiatives,
+        // and no typo alternatives for its words.
+        let city_words: Vec<Option<&str>> = clauses
+            .iter()
+            .map(|clause| (!clause.negated && !clause.phrase).then_some(clause.text.as_str()))
+            .collect();
+        let cities_named = self
+            .cities
+            .as_deref()
+            .map(|cities| cities.find(&city_words))
+            .unwrap_or_default();
+        let in_city_name = |index: usize| {
+            cities_named
+                .iter()
+                .any(|(start, length, _)| (*start..start + length).contains(&index))
+        };
         let mut span_at: HashMap<usize, (usize, Vec<ConceptRef>)> = HashMap::new();
         for (start, length, refs) in spans {
             span_at.insert(start, (length, refs));
@@ -155,8 +171,8 @@ impl QueryBuilder<'_> {
                 continue;
             }
             let clause = &clauses[index];
+            let allow_typos = !clause.negated && !clause.phrase && !in_city_name(index);
             index += 1;
-            let allow_typos = !clause.negated && !clause.phrase;
             let (query, widened) = self.clause_query(&clause.text, allow_typos);
             let query = query.unwrap_or_else(|| Box::new(EmptyQuery));
             if widened {
@@ -197,20 +213,12 @@ impl QueryBuilder<'_> {
         }
         // A bonus only: some clause must still match (a lone optional clause would otherwise
         // let every initiative of the city match).
-        if let Some(cities) = &self.cities {
-            if parts.iter().any(|(occur, _)| *occur == Occur::Must) {
-                let words: Vec<Option<&str>> = clauses
-                    .iter()
-                    .map(|clause| {
-                        (!clause.negated && !clause.phrase).then_some(clause.text.as_str())
-                    })
-                    .collect();
-                for spellings in cities.find(&words) {
-                    parts.push((
-                        Occur::Should,
-                        CityNames::bonus(self.fields.suggest_city, spellings),
-                    ));
-                }
+        if parts.iter().any(|(occur, _)| *occur == Occur::Must) {
+            for (_, _, spellings) in &cities_named {
+                parts.push((
+                    Occur::Should,
+                    CityNames::bonus(self.fields.suggest_city, spellings),
+                ));
             }
         }
         if parts.is_empty() {

@@ -6,7 +6,9 @@
 //! Budget") outscore Porto's. So the index's city names (the `suggest_city` fast field, as
 //! loaded) are kept by their folded form (lowercase, no accents, words joined by one space);
 //! a run of the query's words whose folded form is a city name adds a bonus to the documents
-//! of exactly that city (a range query on the fast field, from the name to itself).
+//! of exactly that city (a range query on the fast field, from the name to itself). The words
+//! of a city's name are spelled right: they get no typo alternatives (`Dresden` would also
+//! match the Spanish `desde`).
 
 use std::collections::HashMap;
 use std::ops::Bound;
@@ -68,8 +70,9 @@ impl CityNames {
     }
 
     /// The cities named by runs of `words` (`None`: not a plain word, which breaks a run),
-    /// longest first, without overlap: for each, the names as loaded.
-    pub fn find(&self, words: &[Option<&str>]) -> Vec<&[String]> {
+    /// longest first, without overlap: for each, where the run starts, its length and the
+    /// names as loaded.
+    pub fn find(&self, words: &[Option<&str>]) -> Vec<(usize, usize, &[String])> {
         let mut found = Vec::new();
         let mut start = 0;
         while start < words.len() {
@@ -81,7 +84,7 @@ impl CityNames {
                 }
                 let text = run.iter().flatten().copied().collect::<Vec<_>>().join(" ");
                 if let Some(spellings) = self.by_folded.get(&folded_words(&text)) {
-                    found.push(spellings.as_slice());
+                    found.push((start, length, spellings.as_slice()));
                     matched = length;
                     break;
                 }
@@ -128,7 +131,7 @@ mod tests {
             names
                 .find(words)
                 .into_iter()
-                .flat_map(|spellings| spellings.iter().cloned())
+                .flat_map(|(_, _, spellings)| spellings.iter().cloned())
                 .collect()
         };
         assert_eq!(find(&[Some("porto")]), ["Porto"]);
