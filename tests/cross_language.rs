@@ -162,3 +162,28 @@ fn taxonomy_titles_match_in_every_locale() {
     let hits = found(&server, "participació ciutadana");
     assert!(hits.contains(&"fr-grenoble-budget".to_string()), "{hits:?}");
 }
+
+#[test]
+fn a_german_concept_typed_without_umlauts_crosses_languages_too() {
+    let docs = vec![
+        document(
+            "pt-budget",
+            Some("pt"),
+            "Orçamento participativo nas escolas",
+            "Os alunos decidem obras com o orçamento participativo.",
+        ),
+        document(
+            "es-budget",
+            Some("es"),
+            "Presupuesto participativo juvenil",
+            "Los jóvenes deciden con el presupuesto participativo.",
+        ),
+    ];
+    let server = Server::with_documents(&docs);
+    let mut with_umlaut = found(&server, "Bürgerhaushalt");
+    with_umlaut.sort();
+    assert_eq!(with_umlaut, ["es-budget", "pt-budget"]);
+    let mut spelled_out = found(&server, "Buergerhaushalt");
+    spelled_out.sort();
+    assert_eq!(spelled_out, with_umlaut);
+}

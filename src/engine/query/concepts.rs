@@ -32,6 +32,25 @@ pub struct ConceptMatcher {
     longest: usize,
 }
 
+/// German written without umlauts, as on a keyboard without them: `ä` → `ae`, `ö` → `oe`,
+/// `ü` → `ue`, `ß` → `ss`.
+fn umlauts_spelled_out(text: &str) -> String {
+    let mut spelled = String::with_capacity(text.len() + 4);
+    for c in text.chars() {
+        match c {
+            'ä' => spelled.push_str("ae"),
+            'ö' => spelled.push_str("oe"),
+            'ü' => spelled.push_str("ue"),
+            'Ä' => spelled.push_str("Ae"),
+            'Ö' => spelled.push_str("Oe"),
+            'Ü' => spelled.push_str("Ue"),
+            'ß' => spelled.push_str("ss"),
+            _ => spelled.push(c),
+        }
+    }
+    spelled
+}
+
 /// The matching key of a text: folded words joined by one space.
 pub fn key(text: &str) -> String {
     fold_accents(&text.to_lowercase())
@@ -46,9 +65,13 @@ impl ConceptMatcher {
     pub fn new(catalog: &Catalog) -> Self {
         let mut matcher = ConceptMatcher::default();
         for (index, concept) in catalog.thesaurus.iter().enumerate() {
-            for terms in concept.terms.values() {
+            for (language, terms) in &concept.terms {
                 for term in terms {
                     matcher.add(term, ConceptRef::Thesaurus(index));
+                    if language == "de" {
+                        // German typed without umlauts: `Buergerhaushalt`.
+                        matcher.add(&umlauts_spelled_out(term), ConceptRef::Thesaurus(index));
+                    }
                 }
             }
         }
