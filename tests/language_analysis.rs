@@ -366,3 +366,37 @@ fn a_one_character_cjk_word_is_found_inside_longer_words() {
     assert_eq!(hits(&server, "书"), ["zh-bookshop"]);
     assert!(hits(&server, "꽃").is_empty());
 }
+
+#[test]
+fn singular_and_plural_find_each_other_where_the_stemmer_keeps_them_apart() {
+    // Snowball stems `joven` to `jov` but `jóvenes` to `joven`, and Catalan `escolar` to
+    // `escol` but `escolars` to `escolar`: the word's other number is looked up too.
+    let docs = vec![
+        document(
+            "es-plural",
+            Some("es"),
+            "Empleo para jóvenes",
+            "Un programa de empleo para jóvenes del barrio.",
+        ),
+        document(
+            "es-singular",
+            Some("es"),
+            "Carné joven",
+            "Descuentos para cada persona joven de la ciudad.",
+        ),
+        document(
+            "ca-plural",
+            Some("ca"),
+            "Patis escolars oberts",
+            "Els patis escolars s'obren al barri els caps de setmana.",
+        ),
+    ];
+    let server = Server::with_documents(&docs);
+    let mut young = hits(&server, "joven");
+    young.sort();
+    assert_eq!(young, ["es-plural", "es-singular"]);
+    let mut youngs = hits(&server, "jóvenes");
+    youngs.sort();
+    assert_eq!(youngs, ["es-plural", "es-singular"]);
+    assert_eq!(hits(&server, "pati escolar"), ["ca-plural"]);
+}

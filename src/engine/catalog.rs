@@ -55,6 +55,11 @@ pub struct AnalyzersConfig {
     pub stemmers: BTreeMap<String, String>,
     /// Longest token kept, in bytes (longer ones are dropped).
     pub max_token_bytes: usize,
+    /// ISO 639-1 code → plural endings as `[singular, plural]` pairs (`["", "s"]`,
+    /// `["m", "ns"]`): a query word is also looked up in its other number, where the stemmer
+    /// does not conflate the two (Spanish `joven` → `jov`, `jóvenes` → `joven`).
+    #[serde(default)]
+    pub plurals: BTreeMap<String, Vec<[String; 2]>>,
 }
 
 /// Whether a facet's values are strings or integers in JSON.

@@ -68,8 +68,14 @@ pub struct Analysis {
     analyzers: BTreeMap<String, TextAnalyzer>,
     /// Analyzer name → its stemmer (`None` for `generic`).
     stemmers: BTreeMap<String, Option<Algorithm>>,
+    /// Analyzer name → its languages' plural endings, `[singular, plural]`.
+    plurals: BTreeMap<String, Vec<[String; 2]>>,
     max_token_bytes: usize,
 }
+
+/// Shortest word, and shortest stem left when an ending is taken off, that gets its other
+/// number looked up (`mes` → `me` would find every Spanish `me`).
+const MIN_INFLECTED_CHARS: usize = 4;
 
 impl Analysis {
     /// Builds the analyzers named by the catalog.
@@ -92,12 +98,51 @@ impl Analysis {
             stemmers.insert(analyzer_name.clone(), Some(algorithm));
             language_to_analyzer.insert(language.clone(), analyzer_name);
         }
+        let mut plurals: BTreeMap<String, Vec<[String; 2]>> = BTreeMap::new();
+        for (language, endings) in &catalog.schema.analyzers.plurals {
+            if let Some(analyzer) = language_to_analyzer.get(language) {
+                let known = plurals.entry(analyzer.clone()).or_default();
+                for ending in endings {
+                    if !known.contains(ending) {
+                        known.push(ending.clone());
+                    }
+                }
+            }
+        }
         Analysis {
             language_to_analyzer,
             analyzers,
             stemmers,
+            plurals,
             max_token_bytes: max_bytes,
         }
+    }
+
+    /// The other number of a lowercase word under analyzer `name`'s plural endings: `joven` →
+    /// `jovenes`, `jóvenes` → `jóven`, `escolar` → `escolars`. Only words of letters, at least
+    /// [`MIN_INFLECTED_CHARS`] long, and stems at least as long.
+    pub fn other_numbers(&self, name: &str, word: &str) -> Vec<String> {
+        let Some(endings) = self.plurals.get(name) else {
+            return Vec::new();
+        };
+        let word = word.to_lowercase();
+        if word.chars().count() < MIN_INFLECTED_CHARS || !word.chars().all(char::is_alphabetic) {
+            return Vec::new();
+        }
+        let mut variants = Vec::new();
+        for [singular, plural] in endings {
+            for (from, to) in [(singular, plural), (plural, singular)] {
+                if let Some(stem) = word.strip_suffix(from.as_str()) {
+                    if stem.chars().count() >= MIN_INFLECTED_CHARS {
+                        let variant = format!("{stem}{to}");
+                        if variant != word && !variants.contains(&variant) {
+                            variants.push(variant);
+                        }
+                    }
+                }
+            }
+        }
+        variants
     }
 
     /// The analyzer a text in `language` is indexed with.
@@ -238,5 +283,22 @@ mod tests {
                 (4, "동체".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn a_word_has_its_other_number_where_the_language_lists_endings() {
+        let analysis = Analysis::new(&Catalog::embedded().unwrap());
+        let other = |analyzer: &str, word: &str| analysis.other_numbers(analyzer, word);
+        assert!(other("spanish", "joven").contains(&"jovenes".to_string()));
+        assert!(other("spanish", "jóvenes").contains(&"jóven".to_string()));
+        assert!(other("catalan", "escolar").contains(&"escolars".to_string()));
+        assert!(other("catalan", "escoles").contains(&"escola".to_string()));
+        assert!(other("portuguese", "jovem").contains(&"jovens".to_string()));
+        // Too short (`mes` → `me`), not a word of letters, or a language without endings.
+        assert!(other("spanish", "mes").is_empty());
+        assert!(!other("spanish", "meses").contains(&"me".to_string()));
+        assert!(other("spanish", "covid19").is_empty());
+        assert!(other("german", "schulen").is_empty());
+        assert!(other(GENERIC, "escolar").is_empty());
     }
 }

@@ -338,10 +338,25 @@ impl QueryBuilder<'_> {
     fn clause_query(&self, text: &str, allow_typos: bool) -> (Option<Box<dyn Query>>, bool) {
         let mut words: BTreeSet<String> = BTreeSet::new();
         let mut sequences: BTreeSet<Vec<String>> = BTreeSet::new();
+        // The word's own forms (its other number's are added below), for the cognates.
+        let mut own_words: BTreeSet<String> = BTreeSet::new();
         for analyzer in self.analyzers {
             let (forms, phrases) = self.tagged_forms(analyzer, text);
+            let single_word = phrases.is_empty();
+            own_words.extend(forms.iter().cloned());
             words.extend(forms);
             sequences.extend(phrases);
+            if single_word {
+                // The word's other number, where the stemmer keeps the two apart.
+                for variant in self.analysis.other_numbers(analyzer, text) {
+                    let (forms, phrases) = self.tagged_forms(analyzer, &variant);
+                    if phrases.is_empty() {
+                        words.extend(forms.into_iter().filter(|term| {
+                            split_tag(term).is_some_and(|(_, form)| !self.is_stopword(form))
+                        }));
+                    }
+                }
+            }
         }
         let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
         let mut typo_alternatives: Vec<Box<dyn Query>> = Vec::new();
@@ -359,7 +374,9 @@ impl QueryBuilder<'_> {
             }
         }
         let cognates = if self.cognates {
-            self.cognates(text, &words)
+            let mut cognates = self.cognates(text, &own_words);
+            cognates.retain(|term| !words.contains(term));
+            cognates
         } else {
             BTreeSet::new()
         };
