@@ -187,3 +187,29 @@ fn a_german_concept_typed_without_umlauts_crosses_languages_too() {
     spelled_out.sort();
     assert_eq!(spelled_out, with_umlaut);
 }
+
+#[test]
+fn a_korean_concept_term_does_not_outrank_the_querys_own_language() {
+    // The Korean terms of "participatory budget" are phrases of 4-5 bigrams; scored as the sum
+    // of their bigrams they put a Korean initiative above the exact Catalan title.
+    let docs = vec![
+        document(
+            "ca-budget",
+            Some("ca"),
+            "Pressupostos participatius a les escoles",
+            "L'alumnat decideix en què s'inverteix una part del pressupost de l'escola.",
+        ),
+        document(
+            "ko-budget",
+            Some("ko"),
+            "수원시 주민참여예산제",
+            "시민이 주민참여예산으로 우리 동네 예산을 정한다.",
+        ),
+    ];
+    let server = Server::with_documents(&docs);
+    assert_eq!(
+        found(&server, "pressupostos participatius"),
+        ["ca-budget", "ko-budget"]
+    );
+    assert_eq!(found(&server, "주민참여예산"), ["ko-budget", "ca-budget"]);
+}

@@ -300,11 +300,17 @@ impl QueryBuilder<'_> {
                         if words.is_empty() && sequences.is_empty() {
                             continue;
                         }
+                        // A CJK term is a phrase of bigrams, scored as the sum of its
+                        // bigrams: `주민참여예산` (5 bigrams) outscored an exact title in the
+                        // query's own language. It counts as one word.
+                        let bigrams = cjk_phrase_length(&sequences);
                         for text_field in &self.catalog.schema.text_fields {
                             if let Some(field) = self.fields.text_field(&text_field.name) {
                                 if let Some(query) = self.forms_query(field, &words, &sequences) {
-                                    alternatives
-                                        .push(boosted(query, text_field.boost * CONCEPT_BOOST));
+                                    alternatives.push(boosted(
+                                        query,
+                                        text_field.boost * CONCEPT_BOOST / bigrams as f32,
+                                    ));
                                 }
                             }
                         }
@@ -638,6 +644,21 @@ fn cjk_cover(sequence: &[String]) -> Option<Vec<String>> {
         cover.push(sequence[last].clone());
     }
     Some(cover)
+}
+
+/// The length of the longest phrase of `sequences` when every term of every phrase is a CJK
+/// bigram (a CJK word analysed), else 1.
+fn cjk_phrase_length(sequences: &BTreeSet<Vec<String>>) -> usize {
+    let all_cjk = !sequences.is_empty()
+        && sequences
+            .iter()
+            .flatten()
+            .all(|term| split_tag(term).is_some_and(|(_, form)| has_cjk(form)));
+    if all_cjk {
+        sequences.iter().map(Vec::len).max().unwrap_or(1).max(1)
+    } else {
+        1
+    }
 }
 
 /// Whether a tagged term is one CJK character (a one-character word: `책`, `书`).
