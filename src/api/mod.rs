@@ -587,16 +587,10 @@ async fn not_found(
 ) -> Response {
     // A browser that follows a mistyped or truncated link gets the site's 404 page; API
     // clients get the JSON error.
-    let api_path = [
-        "/v1/",
-        "/metrics",
-        "/healthz",
-        "/readyz",
-        "/openapi.json",
-        "/assets/",
-    ]
-    .iter()
-    .any(|prefix| uri.path().starts_with(prefix));
+    // (The other API routes are exact paths: a path under them is no API route.)
+    let api_path = ["/v1/", "/assets/"]
+        .iter()
+        .any(|prefix| uri.path().starts_with(prefix));
     let wants_html = headers
         .get(header::ACCEPT)
         .and_then(|value| value.to_str().ok())

@@ -531,16 +531,8 @@ impl Databank {
                     true
                 }
             };
-            if writer.is_some() {
-                let document = prepared.document.unwrap_or_else(|| {
-                    to_document(
-                        &prepared.initiative,
-                        prepared.hash,
-                        &self.catalog,
-                        &self.analysis,
-                        &self.fields,
-                    )
-                });
+            // Built by `prepare` whenever the batch is to be written (then there is a writer).
+            if let Some(document) = prepared.document {
                 to_write.push(Upsert {
                     id: prepared.initiative.id,
                     document,
@@ -743,15 +735,16 @@ impl Databank {
         if column.first(address.doc_id) == Some(prepared.hash) {
             return Ok(Some(true));
         }
-        let stored = self.stored_source(searcher, address)?;
+        let mut stored = self.stored_source(searcher, address)?;
         let source = &prepared.initiative.source;
         if prepared.initiative.updated_at_set {
-            let without_time = |document: &Map<String, Value>| {
-                let mut document = document.clone();
-                document.remove("updated_at");
-                document
-            };
-            return Ok(Some(without_time(&stored) == without_time(source)));
+            // Every field but the `updated_at` the server just set.
+            stored.remove("updated_at");
+            let same = stored.len() + 1 == source.len()
+                && stored
+                    .iter()
+                    .all(|(field, value)| source.get(field) == Some(value));
+            return Ok(Some(same));
         }
         Ok(Some(stored == *source))
     }

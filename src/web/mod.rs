@@ -34,7 +34,9 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/", get(search_page::show))
         .route("/initiatives/{id}", get(initiative_page::show))
         .route("/admin", get(admin_page::show))
-        .route_layer(axum::middleware::map_response(vary_on_language))
+        .route_layer(axum::middleware::map_response(
+            |response: axum::response::Response| async move { vary_on_language(response) },
+        ))
         .route("/assets/{*path}", get(assets::serve))
 }
 
@@ -60,7 +62,7 @@ pub fn not_found_page(
         "error".into(),
         serde_json::json!({"message": title, "code": "no_page", "status": 404}),
     );
-    let mut response = shell::Page {
+    let response = shell::Page {
         status: axum::http::StatusCode::NOT_FOUND,
         locale,
         title,
@@ -69,15 +71,11 @@ pub fn not_found_page(
         cache_control: "no-cache",
     }
     .into_response();
-    response.headers_mut().append(
-        axum::http::header::VARY,
-        axum::http::HeaderValue::from_static("accept-language"),
-    );
-    response
+    vary_on_language(response)
 }
 
 /// A page's language may come from `Accept-Language`: caches must key on it.
-async fn vary_on_language(mut response: axum::response::Response) -> axum::response::Response {
+fn vary_on_language(mut response: axum::response::Response) -> axum::response::Response {
     response.headers_mut().append(
         axum::http::header::VARY,
         axum::http::HeaderValue::from_static("accept-language"),

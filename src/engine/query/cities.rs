@@ -74,16 +74,28 @@ impl CityNames {
     /// names as loaded.
     pub fn find(&self, words: &[Option<&str>]) -> Vec<(usize, usize, &[String])> {
         let mut found = Vec::new();
+        if self.by_folded.is_empty() {
+            return found;
+        }
+        // Each word folded once; a run's key is its words' folded forms joined by a space.
+        let folded: Vec<Option<String>> = words.iter().map(|word| word.map(folded_words)).collect();
         let mut start = 0;
         while start < words.len() {
             let mut matched = 0;
             for length in (1..=MAX_CITY_WORDS.min(words.len() - start)).rev() {
-                let run = &words[start..start + length];
-                if run.iter().any(Option::is_none) {
+                let Some(run) = folded[start..start + length]
+                    .iter()
+                    .map(Option::as_deref)
+                    .collect::<Option<Vec<&str>>>()
+                else {
                     continue;
-                }
-                let text = run.iter().flatten().copied().collect::<Vec<_>>().join(" ");
-                if let Some(spellings) = self.by_folded.get(&folded_words(&text)) {
+                };
+                let key = run
+                    .into_iter()
+                    .filter(|word| !word.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if let Some(spellings) = self.by_folded.get(&key) {
                     found.push((start, length, spellings.as_slice()));
                     matched = length;
                     break;
