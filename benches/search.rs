@@ -2,7 +2,8 @@
 //!
 //! `cargo bench --bench search` (synthetic size: `BENCH_DOCS`, default 100000; documents per
 //! committed batch: `BENCH_BUILD_BATCH`, default 10000; `BENCH_BUILD_ONLY=1` stops after the
-//! builds). Prints, per corpus: build time, docs/s and the CPU time the process spent building
+//! builds; the segments a build leaves are merged into one before searching, as the server does
+//! once writes go quiet, unless `BENCH_COMPACT=0`). Prints, per corpus: build time, docs/s and the CPU time the process spent building
 //! (steadier than wall-clock time on a shared machine), index size, and median / p99 latency of
 //! * `engine`: `Databank::search` — a 2-word query, two filters selected, the 4 default facets
 //!   counted disjunctively, 20 hits with highlights;
@@ -102,6 +103,19 @@ fn run_corpus(name: &str, documents: Vec<Value>, catalog: &Catalog) {
     if std::env::var("BENCH_BUILD_ONLY").is_ok_and(|v| v == "1") {
         return;
     }
+    // What the server does once writes go quiet (`--compact-after-secs`); `BENCH_COMPACT=0`
+    // searches the segments the build left.
+    if std::env::var("BENCH_COMPACT").map_or(true, |v| v != "0") {
+        let started = Instant::now();
+        let segments = databank.segment_count();
+        databank.compact().expect("compact");
+        println!(
+            "[{name}] {segments} segments merged into {} in {:.2} s",
+            databank.segment_count(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    println!("[{name}] segments searched: {}", databank.segment_count());
 
     let requests: Vec<SearchRequest> = queries
         .iter()

@@ -360,6 +360,75 @@ fn unchanged_index_answers_304_and_a_commit_makes_it_200_again() {
 }
 
 #[test]
+fn segments_are_merged_once_writes_go_quiet_and_answers_and_etags_stay_the_same() {
+    let server = seeded(&["--compact-after-secs", "4"]);
+    for prefix in ["quiet-a", "quiet-b", "quiet-c"] {
+        assert_eq!(load(&server.base, prefix, 3).expect("load").status(), 200);
+    }
+    let metrics_url = format!("{}/metrics", server.base);
+    let segments = || {
+        let text = client()
+            .get(&metrics_url)
+            .send()
+            .expect("GET")
+            .text()
+            .expect("text");
+        metric(&text, "databank_segments")
+    };
+    // Each batch committed a segment of its own.
+    assert!(segments() >= 3.0, "{} segments", segments());
+    let url = format!(
+        "{}/v1/search?q=walking%20school%20bus&per_page=50",
+        server.base
+    );
+    let before = client().get(&url).send().expect("GET");
+    let etag = before.headers()["etag"].to_str().expect("etag").to_string();
+    let before: Value = before.json().expect("json");
+    let total = before["total"].as_u64().expect("total");
+    assert!(total >= 9, "{total}");
+
+    let waited = Instant::now();
+    while segments() > 1.0 {
+        assert!(
+            waited.elapsed() < Duration::from_secs(60),
+            "never merged: {} segments",
+            segments()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // The same commit: the client's copy is still good, and it is what a search gives.
+    let revalidated = client()
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .expect("GET");
+    assert_eq!(revalidated.status().as_u16(), 304);
+    let mut after: Value = client()
+        .get(&url)
+        .send()
+        .expect("GET")
+        .json()
+        .expect("json");
+    let mut before = before;
+    for answer in [&mut before, &mut after] {
+        answer["took_ms"] = Value::Null;
+    }
+    assert_eq!(after, before);
+    // Writes go on after a merge, and change the ETag.
+    assert_eq!(
+        load(&server.base, "quiet-d", 1).expect("load").status(),
+        200
+    );
+    let changed = client()
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .expect("GET");
+    assert_eq!(changed.status().as_u16(), 200);
+    assert_eq!(changed.json::<Value>().expect("json")["total"], total + 1);
+}
+
+#[test]
 fn answers_are_compressed_when_asked_and_carry_a_request_id() {
     let server = seeded(&[]);
     let response = client()

@@ -101,6 +101,10 @@ fn describe() {
         "Unix time of the index's last commit"
     );
     metrics::describe_gauge!("databank_documents", "Initiatives in the index");
+    metrics::describe_gauge!(
+        "databank_segments",
+        "Index segments a search reads (merged into one once writes go quiet)"
+    );
     for (name, help) in COUNTERS {
         metrics::describe_counter!(name, help);
         metrics::counter!(name).absolute(0);
@@ -144,6 +148,7 @@ pub fn record_bulk(accepted: usize, rejected: usize, written: usize) {
 /// Records the index's state: its size and last commit.
 pub fn record_index(databank: &Databank) {
     metrics::gauge!("databank_documents").set(databank.len() as f64);
+    metrics::gauge!("databank_segments").set(databank.segment_count() as f64);
     let committed = databank.last_commit().ok().flatten().and_then(|stamp| {
         time::OffsetDateTime::parse(&stamp, &time::format_description::well_known::Rfc3339).ok()
     });

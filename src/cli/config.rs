@@ -44,6 +44,7 @@ pub struct FileSettings {
     pub cache_max_age: Option<u64>,
     pub shutdown_grace_secs: Option<u64>,
     pub snapshot_dir: Option<PathBuf>,
+    pub compact_after_secs: Option<u64>,
 }
 
 impl FileSettings {
@@ -61,6 +62,8 @@ pub mod defaults {
     pub const ADDR: &str = "127.0.0.1:3000";
     /// `--shutdown-grace-secs`.
     pub const SHUTDOWN_GRACE_SECS: u64 = 20;
+    /// `--compact-after-secs`.
+    pub const COMPACT_AFTER_SECS: u64 = 30;
 }
 
 /// The first of: the flag or environment value, the file's value, the default.
@@ -79,6 +82,8 @@ pub struct ServeSettings {
     pub api: ApiConfig,
     /// How long in-flight requests may finish after SIGTERM.
     pub shutdown_grace: Duration,
+    /// How long the index must go unwritten before its segments are merged (`None`: never).
+    pub compact_after: Option<Duration>,
 }
 
 /// Parses the trusted proxy list (`10.0.0.1`, `10.0.0.0/8`, `::1`).
