@@ -417,6 +417,39 @@ fn malformed_queries_are_read_leniently() {
 }
 
 #[test]
+fn the_longest_queries_are_answered_within_the_request_timeout() {
+    // Before, a 1,000-character run of CJK text built a Levenshtein automaton of the whole run
+    // for "did you mean" (gigabytes, past the timeout), and 100 unknown words one automaton
+    // per word and field.
+    let server = Server::start(
+        tempfile::tempdir().expect("dir"),
+        &["--request-timeout-ms", "5000"],
+    );
+    let mut seed = 7u32;
+    let mut next = || {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        (seed >> 8) % 20_000
+    };
+    let cjk: String = (0..1000)
+        .map(|_| char::from_u32(0x4E00 + next()).unwrap_or('中'))
+        .collect();
+    let latin_run = "participacion".repeat(76);
+    let words: Vec<String> = (0..100)
+        .map(|_| {
+            (0..9)
+                .map(|_| char::from(b'a' + (next() % 26) as u8))
+                .collect()
+        })
+        .collect();
+    for q in [cjk, latin_run, words.join(" ")] {
+        let encoded: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+        let (status, body) = server.get(&format!("/v1/search?q={encoded}"));
+        assert_eq!(status, 200, "{}...: {body}", &q[..30]);
+        assert_eq!(body["total"], 0);
+    }
+}
+
+#[test]
 fn phrases_and_exclusions() {
     let server = Server::with_seed();
     let all = server.search("q=school+gardens&per_page=100&facets=");

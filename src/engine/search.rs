@@ -29,6 +29,11 @@ use crate::engine::schema::{START_YEAR, UPDATED_AT};
 
 /// Longest accepted query, in characters.
 pub const MAX_QUERY_CHARS: usize = 1_000;
+
+/// How many words of a query that found nothing "did you mean" respells (each costs an
+/// automaton and a pass over the known words).
+const DID_YOU_MEAN_WORDS: usize = 12;
+
 /// Largest page.
 pub const MAX_PER_PAGE: usize = 100;
 /// Deepest result reachable by paging (`page * per_page`).
@@ -316,7 +321,7 @@ impl Databank {
         })
     }
 
-    /// A respelling of a query that found nothing: each unknown word replaced by the closest
+    /// A respelling of a query that found nothing (its first [`DID_YOU_MEAN_WORDS`] words): each unknown word replaced by the closest
     /// known word, kept only if the respelled query finds something.
     fn did_you_mean(&self, request: &SearchRequest) -> Result<Option<String>> {
         let index = self.suggest_index_or_older()?;
@@ -324,7 +329,11 @@ impl Databank {
         let respelled: Vec<String> = request
             .q
             .split_whitespace()
-            .map(|word| {
+            .enumerate()
+            .map(|(position, word)| {
+                if position >= DID_YOU_MEAN_WORDS {
+                    return word.to_string();
+                }
                 match index.closest_word(word.trim_matches(|c: char| !c.is_alphanumeric())) {
                     Some(closest) => {
                         changed = true;
@@ -388,6 +397,7 @@ impl Databank {
             cognates: request.cross_language,
             cities: self.city_names(searcher),
             doc_freqs: Default::default(),
+            automata: Default::default(),
         }
     }
 

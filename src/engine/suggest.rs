@@ -185,7 +185,10 @@ impl SuggestIndex {
     /// letter kept — for `did_you_mean`. `None` when the word is known or nothing is close.
     pub fn closest_word(&self, word: &str) -> Option<String> {
         let folded = fold(word);
-        if folded.chars().count() < 4 || self.words.contains_key(&folded) {
+        let length = folded.chars().count();
+        if !(4..=crate::engine::query::typos::MAX_WORD_CHARS).contains(&length)
+            || self.words.contains_key(&folded)
+        {
             return None;
         }
         let first = folded.chars().next()?;

@@ -53,7 +53,14 @@ pub struct QueryBuilder<'a> {
     /// Document frequencies looked up so far for this query (`Default::default()`): a term is
     /// looked up once, however many parts of the query ask.
     pub doc_freqs: RefCell<HashMap<Term, u64>>,
+    /// Typo automata built so far for this query (`Default::default()`), by form and edits:
+    /// one serves every field.
+    pub automata: RefCell<HashMap<(String, u8), std::rc::Rc<levenshtein_automata::DFA>>>,
 }
+
+/// Only the first words of a query may have typo alternatives: a long query is pasted text,
+/// and each word's automaton costs time.
+const MAX_TYPO_WORDS: usize = 8;
 
 /// How far apart (in positions) the query's words may stand to earn the proximity bonus.
 const PROXIMITY_SLOP: u32 = 3;
@@ -106,6 +113,7 @@ impl QueryBuilder<'_> {
         let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut positive = 0;
         let mut typo_words = 0;
+        let mut typo_candidates = 0;
         let mut any_word: Vec<Box<dyn Query>> = Vec::new();
         // Runs of plain words that name a concept become one clause with the concept's terms
         // in other languages as alternatives.
@@ -171,7 +179,13 @@ impl QueryBuilder<'_> {
                 continue;
             }
             let clause = &clauses[index];
-            let allow_typos = !clause.negated && !clause.phrase && !in_city_name(index);
+            let allow_typos = !clause.negated
+                && !clause.phrase
+                && !in_city_name(index)
+                && typo_candidates < MAX_TYPO_WORDS;
+            if allow_typos {
+                typo_candidates += 1;
+            }
             index += 1;
             let (query, widened) = self.clause_query(&clause.text, allow_typos);
             let query = query.unwrap_or_else(|| Box::new(EmptyQuery));
@@ -415,13 +429,11 @@ impl QueryBuilder<'_> {
                         // Edits are bounded by the word's length and by the form's: a short
                         // stem with one edit would match far too much.
                         let form_edits = edits.min(typos::allowed_edits(form));
-                        near.extend(typos::alternatives(
-                            self.searcher,
-                            field,
-                            tags,
-                            form,
-                            form_edits,
-                        ));
+                        if form_edits == 0 {
+                            continue;
+                        }
+                        let dfa = self.automaton(form, form_edits);
+                        near.extend(typos::alternatives(self.searcher, field, tags, form, &dfa));
                     }
                     near.retain(|term| !words.contains(term));
                     if let Some(query) = self.forms_query(field, &near, &BTreeSet::new()) {
@@ -538,6 +550,15 @@ impl QueryBuilder<'_> {
 
     /// How many documents hold `term` (deleted ones included), looked up once per query; a
     /// failed lookup counts as present (the term query will say).
+    /// The typo automaton of `form` (built once per query).
+    fn automaton(&self, form: &str, edits: u8) -> std::rc::Rc<levenshtein_automata::DFA> {
+        self.automata
+            .borrow_mut()
+            .entry((form.to_string(), edits))
+            .or_insert_with(|| std::rc::Rc::new(typos::automaton(form, edits)))
+            .clone()
+    }
+
     fn doc_freq(&self, term: &Term) -> u64 {
         if let Some(&count) = self.doc_freqs.borrow().get(term) {
             return count;

@@ -1,7 +1,7 @@
 //! Typo tolerance: the index terms within a small edit distance of a query word's forms.
 //!
 //! Rules: a word of 5+ characters (counted after accent folding) may match with 1 edit, 9+
-//! with 2; never numbers, never CJK, never the first letter, never inside quoted phrases. The
+//! with 2 (up to [`MAX_WORD_CHARS`]); never numbers, never CJK, never the first letter, never inside quoted phrases. The
 //! index holds analysed forms (stems), so the distance is measured between the query's forms and
 //! the index's, and a form is allowed no more edits than its own length earns (a 4-letter stem
 //! gets none): `partcipation` (stem `partcip`) finds `particip`, `escolres` finds `escolar`.
@@ -39,9 +39,15 @@ pub fn allowed_edits(word: &str) -> u8 {
     match folded.chars().count() {
         0..=4 => 0,
         5..=8 => 1,
-        _ => 2,
+        9..=MAX_WORD_CHARS => 2,
+        // No one misspells a run of text this long; its automaton would cost seconds.
+        _ => 0,
     }
 }
+
+/// The longest word that may have typo alternatives (or a "did you mean"): building a
+/// Levenshtein automaton costs memory and time that grow with the word's length.
+pub const MAX_WORD_CHARS: usize = 32;
 
 pub(crate) fn builder(distance: u8) -> &'static LevenshteinAutomatonBuilder {
     static ONE: OnceLock<LevenshteinAutomatonBuilder> = OnceLock::new();
@@ -56,8 +62,8 @@ pub(crate) fn builder(distance: u8) -> &'static LevenshteinAutomatonBuilder {
 /// Terms that start with one of a few tags, then a form whose first character is pinned and
 /// whose rest is within the DFA's edits. The tags are read without the DFA (they are not part
 /// of the form), all at once: one pass over the dictionary for every language.
-struct TaggedPinned {
-    dfa: DFA,
+struct TaggedPinned<'a> {
+    dfa: &'a DFA,
     /// The tags (each ending with [`TAG_END`]); at most 64.
     tags: Vec<Vec<u8>>,
     /// The form's first character: no edit there.
@@ -78,7 +84,7 @@ struct TaggedState {
     dfa: u32,
 }
 
-impl Automaton for TaggedPinned {
+impl Automaton for TaggedPinned<'_> {
     type State = TaggedState;
 
     fn start(&self) -> TaggedState {
@@ -130,25 +136,29 @@ impl Automaton for TaggedPinned {
     }
 }
 
-/// Index terms of `field` that carry one of `tags` and whose form is within `edits` of `form`
-/// (same first character), the exact forms excluded; returned whole (tag included).
+/// The Levenshtein automaton of `form` within `edits` (build it once per form: it costs far
+/// more than a pass over a dictionary).
+pub fn automaton(form: &str, edits: u8) -> DFA {
+    builder(edits).build_dfa(form)
+}
+
+/// Index terms of `field` that carry one of `tags` and whose form is within the edits of
+/// `dfa` (the [`automaton`] of `form`; same first character), the exact forms excluded;
+/// returned whole (tag included).
 pub fn alternatives(
     searcher: &Searcher,
     field: Field,
     tags: &[&str],
     form: &str,
-    edits: u8,
+    dfa: &DFA,
 ) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let Some(first) = form.chars().next() else {
         return found;
     };
-    if edits == 0 {
-        return found;
-    }
     for group in tags.chunks(64) {
         let automaton = TaggedPinned {
-            dfa: builder(edits).build_dfa(form),
+            dfa,
             tags: group.iter().map(|tag| tag.as_bytes().to_vec()).collect(),
             first: first.to_string().into_bytes(),
         };
@@ -191,7 +201,7 @@ fn search_dictionaries(
 
 #[cfg(test)]
 mod tests {
-    use super::{allowed_edits, alternatives};
+    use super::{allowed_edits, alternatives, automaton, MAX_WORD_CHARS};
     use tantivy::schema::{Schema, STRING};
     use tantivy::{doc, Index, IndexWriter};
 
@@ -215,10 +225,22 @@ mod tests {
         }
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let found = alternatives(&searcher, field, &["catalan:", "spanish:"], "escola", 1);
+        let found = alternatives(
+            &searcher,
+            field,
+            &["catalan:", "spanish:"],
+            "escola",
+            &automaton("escola", 1),
+        );
         let found: Vec<&str> = found.iter().map(String::as_str).collect();
         assert_eq!(found, ["catalan:escolar", "spanish:escolas"]);
-        let found = alternatives(&searcher, field, &["catalan:"], "escola", 2);
+        let found = alternatives(
+            &searcher,
+            field,
+            &["catalan:"],
+            "escola",
+            &automaton("escola", 2),
+        );
         let found: Vec<&str> = found.iter().map(String::as_str).collect();
         assert_eq!(found, ["catalan:escolar", "catalan:escoles"]);
     }
@@ -231,5 +253,6 @@ mod tests {
         assert_eq!(allowed_edits("2030s"), 0);
         assert_eq!(allowed_edits("jardins"), 1);
         assert_eq!(allowed_edits("educación"), 2);
+        assert_eq!(allowed_edits(&"a".repeat(MAX_WORD_CHARS + 1)), 0);
     }
 }
