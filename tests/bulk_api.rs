@@ -93,7 +93,7 @@ fn ndjson_json_and_csv_bodies_are_loaded() {
 }
 
 #[test]
-fn windows_1252_csv_is_transcoded_and_reported() {
+fn legacy_code_page_csv_is_transcoded_and_reported() {
     let server = Server::empty_with_token(TOKEN);
     let mut body = b"id,title,description,city,country,themes\n".to_vec();
     body.extend_from_slice(
@@ -104,6 +104,25 @@ fn windows_1252_csv_is_transcoded_and_reported() {
     assert_eq!(report["encoding"], "windows-1252");
     let (_, stored) = server.get("/v1/initiatives/fr-1");
     assert_eq!(stored["title"], "École ouverte");
+
+    // A Russian spreadsheet's "CSV" is in Windows-1251: read as such, and said so.
+    let text = "id;title;description;city;country;themes\r\nru-1;Детский совет Самары;Школьники Самары обсуждают городские проблемы.;Самара;RU;citizen-participation\r\n";
+    let body: Vec<u8> = text
+        .chars()
+        .map(|c| match c {
+            'А'..='я' => (c as u32 - 'А' as u32 + 0xC0) as u8,
+            _ => c as u8,
+        })
+        .collect();
+    let (status, report) = server.post_raw("/v1/initiatives/bulk", "text/csv", body, Some(TOKEN));
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["encoding"], "windows-1251");
+    let (_, stored) = server.get("/v1/initiatives/ru-1");
+    assert_eq!(stored["title"], "Детский совет Самары");
+    assert_eq!(
+        (&stored["language"], &stored["language_detected"]),
+        (&json!("ru"), &json!(true))
+    );
 }
 
 #[test]

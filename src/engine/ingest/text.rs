@@ -1,7 +1,9 @@
 //! Text encodings of submitted bodies: UTF-8 (a BOM is dropped), UTF-16 with a BOM, and — for
-//! spreadsheets, whose "CSV" export is often not UTF-8 — Windows-1252.
+//! spreadsheets, whose "CSV" export is often not UTF-8 — Windows-1252, or the legacy code page
+//! the bytes are plainly in (see [`legacy_encoding`]).
 
-use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
+use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 use super::IngestError;
 
@@ -32,7 +34,7 @@ pub fn decode(body: &[u8], legacy: bool) -> Result<(String, &'static str), Inges
     }
     match std::str::from_utf8(body) {
         Ok(text) => Ok((text.to_string(), "UTF-8")),
-        Err(_) if legacy => Ok(legacy_or_mixed(body)),
+        Err(_) if legacy => legacy_or_mixed(body),
         Err(err) => Err(IngestError::Encoding(format!(
             "the body is not valid UTF-8 (invalid byte at offset {}); send UTF-8, or UTF-16 with a byte-order mark",
             err.valid_up_to()
@@ -40,22 +42,92 @@ pub fn decode(body: &[u8], legacy: bool) -> Result<(String, &'static str), Inges
     }
 }
 
-/// A body that is not valid UTF-8: Windows-1252, unless it also holds multi-byte UTF-8
-/// characters. Then it is UTF-8 with a few bytes pasted from elsewhere (Windows-1252 text
-/// rarely forms valid multi-byte UTF-8 sequences): its UTF-8 is kept, and only the stray bytes
-/// are read as Windows-1252, so the correct accents of the other rows are not garbled.
-fn legacy_or_mixed(body: &[u8]) -> (String, &'static str) {
-    let mixed = body.utf8_chunks().any(|chunk| !chunk.valid().is_ascii());
-    if !mixed {
-        let (text, _, _) = WINDOWS_1252.decode(body);
-        return (text.into_owned(), "windows-1252");
+/// A body that is not valid UTF-8: UTF-8 with a few bytes pasted from elsewhere, or a legacy
+/// encoding. When its valid multi-byte UTF-8 characters clearly outnumber its invalid bytes,
+/// it is UTF-8 with stray bytes (Windows-1252 text rarely forms valid multi-byte sequences: only
+/// by accident, `é` + no-break space + `»`): its UTF-8 is kept and only the stray bytes are read
+/// as Windows-1252. Otherwise it is a spreadsheet's legacy "CSV" ([`legacy_encoding`]).
+fn legacy_or_mixed(body: &[u8]) -> Result<(String, &'static str), IngestError> {
+    let (multibyte, invalid) = body
+        .utf8_chunks()
+        .fold((0, 0), |(multibyte, invalid), chunk| {
+            (
+                multibyte + chunk.valid().chars().filter(|c| !c.is_ascii()).count(),
+                invalid + usize::from(!chunk.invalid().is_empty()),
+            )
+        });
+    if multibyte > 2 * invalid {
+        let mut text = String::with_capacity(body.len());
+        for chunk in body.utf8_chunks() {
+            text.push_str(chunk.valid());
+            text.push_str(&WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0);
+        }
+        return Ok((text, "UTF-8 (with some Windows-1252 bytes)"));
     }
-    let mut text = String::with_capacity(body.len());
-    for chunk in body.utf8_chunks() {
-        text.push_str(chunk.valid());
-        text.push_str(&WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0);
+    let encoding = legacy_encoding(body);
+    let (text, _) = encoding.decode_without_bom_handling(body);
+    // Bytes no encoding above gives a character (Windows-1252's 0x81, 0x8D, 0x8F, 0x90, 0x9D)
+    // come out as C1 controls: the body is in some other encoding (Mac Roman, say).
+    if let Some((offset, _)) = text.char_indices().find(|(_, c)| is_c1_control(*c)) {
+        let line = text[..offset].matches('\n').count() + 1;
+        return Err(IngestError::Encoding(format!(
+            "the body is not UTF-8, and not {} either (line {line} has a byte that is no character in it); save the file as \"CSV UTF-8\"",
+            encoding.name()
+        )));
     }
-    (text, "UTF-8 (with some Windows-1252 bytes)")
+    Ok((text.into_owned(), encoding.name()))
+}
+
+/// The legacy encoding of a body that is not UTF-8. Spreadsheets write their "CSV" in the
+/// system's code page: Windows-1252 in western Europe and the Americas (the contract's
+/// default), but Windows-1251 in Russia and Ukraine, 1250 in central Europe, 1253 in Greece,
+/// 1254 in Turkey, Shift_JIS in Japan, EUC-KR in Korea... Read as Windows-1252, those become
+/// mojibake stored without a warning. `chardetng` (Firefox's detector) tells them apart:
+/// * with a western-European hint it still answers another encoding only for a script
+///   Windows-1252 cannot write at all (Cyrillic, Greek, Hebrew, Arabic, Thai, CJK): taken;
+/// * without the hint, short western texts are often taken for central European, so a
+///   Latin-script guess other than Windows-1252 is taken only when Windows-1252 makes
+///   nonsense inside words (`£ódŸ`, `szkó³`, `þehir`) and the guess does not.
+fn legacy_encoding(body: &[u8]) -> &'static Encoding {
+    let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
+    detector.feed(body, true);
+    let western = detector.guess(Some(b"fr"), Utf8Detection::Deny);
+    if western != WINDOWS_1252 {
+        return western;
+    }
+    let generic = detector.guess(None, Utf8Detection::Deny);
+    if generic == WINDOWS_1252 {
+        return WINDOWS_1252;
+    }
+    let nonsense = |encoding: &'static Encoding| {
+        nonsense_in_words(&encoding.decode_without_bom_handling(body).0)
+    };
+    if nonsense(WINDOWS_1252) > 0 && nonsense(generic) == 0 {
+        generic
+    } else {
+        WINDOWS_1252
+    }
+}
+
+/// Characters that Windows-1252 decoding of central European or Turkish text puts inside
+/// words, and that western text has there only by accident: symbols (`£`, `³`, `¹`, `¿`...)
+/// touching a letter, Icelandic letters (`ð`, `þ`, `ý`), `Ÿ`.
+fn nonsense_in_words(text: &str) -> usize {
+    const SYMBOLS: &str = "£¤¥¦§¨¬¯°±²³´µ¶¸¹¼½¾¿×÷ƒˆ˜†‡‰";
+    const RARE_LETTERS: &str = "ðþýÐÞÝŸ";
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len())
+        .filter(|&at| {
+            let c = chars[at];
+            let touches_letter = (at > 0 && chars[at - 1].is_alphabetic())
+                || chars.get(at + 1).is_some_and(|next| next.is_alphabetic());
+            RARE_LETTERS.contains(c) || (SYMBOLS.contains(c) && touches_letter)
+        })
+        .count()
+}
+
+fn is_c1_control(c: char) -> bool {
+    ('\u{80}'..='\u{9F}').contains(&c)
 }
 
 fn utf8(body: &[u8]) -> Result<(String, &'static str), IngestError> {
@@ -72,4 +144,93 @@ fn utf8(body: &[u8]) -> Result<(String, &'static str), IngestError> {
 /// Decodes a JSON body (no legacy encodings: JSON is UTF-8 by definition).
 pub fn decode_json(body: &[u8]) -> Result<(String, &'static str), IngestError> {
     decode(body, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use encoding_rs::{
+        Encoding, EUC_KR, SHIFT_JIS, WINDOWS_1250, WINDOWS_1251, WINDOWS_1252, WINDOWS_1253,
+        WINDOWS_1254,
+    };
+
+    use super::decode;
+
+    fn encoded(encoding: &'static Encoding, text: &str) -> Vec<u8> {
+        let (bytes, _, unmappable) = encoding.encode(text);
+        assert!(!unmappable, "{text}");
+        bytes.into_owned()
+    }
+
+    #[test]
+    fn western_spreadsheets_are_read_as_windows_1252() {
+        // Short western texts are what a code-page detector most often takes for central
+        // European: every seed title and summary that Windows-1252 can write.
+        let mut checked = 0;
+        for (_, file) in crate::resources::seed_files() {
+            for line in file.lines() {
+                let Ok(document) = serde_json::from_str::<serde_json::Value>(line) else {
+                    continue;
+                };
+                let title = document["title"].as_str().unwrap_or_default();
+                let summary = document["summary"].as_str().unwrap_or_default();
+                for text in [title.to_string(), format!("{title};{summary}\r\n")] {
+                    let (bytes, _, unmappable) = WINDOWS_1252.encode(&text);
+                    if unmappable || bytes.is_ascii() {
+                        continue;
+                    }
+                    checked += 1;
+                    let decoded = decode(&bytes, true).map_err(|err| err.to_string());
+                    assert_eq!(decoded, Ok((text.clone(), "windows-1252")));
+                }
+            }
+        }
+        assert!(checked > 300, "{checked}");
+        // `é` + no-break space + `»` happens to be valid UTF-8 (U+A83B): still Windows-1252.
+        let french = "id;title\r\nfr-1;« L'école d'été » : CAFÉ !\r\n";
+        assert_eq!(
+            decode(&encoded(WINDOWS_1252, french), true).map_err(|err| err.to_string()),
+            Ok((french.to_string(), "windows-1252"))
+        );
+    }
+
+    #[test]
+    fn other_code_pages_are_recognised() {
+        for (encoding, text) in [
+            (WINDOWS_1251, "id;title;city\r\nru-1;Детский совет Самары;Самара\r\nua-1;Дитяча рада Києва;Київ\r\n"),
+            (WINDOWS_1250, "id;title;city\r\npl-1;Zielone podwórka szkół w Łodzi;Łódź\r\npl-2;Uczniowie łódzkich szkół sadzą drzewa i zakładają ogródki;Łódź\r\n"),
+            (WINDOWS_1253, "id;title;city\r\ngr-1;Σχολικοί κήποι στην Αθήνα;Αθήνα\r\n"),
+            (WINDOWS_1254, "id;title;city\r\ntr-1;Bursa Çocuk Meclisi: öğrenciler şehrin sorunlarını tartışıyor;Bursa\r\n"),
+            (SHIFT_JIS, "id;title;city\r\njp-1;横浜市の子ども食堂;横浜市\r\n"),
+            (EUC_KR, "id;title;city\r\nkr-1;서울 마을 학교 텃밭;서울\r\n"),
+        ] {
+            let decoded = decode(&encoded(encoding, text), true).map_err(|err| err.to_string());
+            assert_eq!(decoded, Ok((text.to_string(), encoding.name())));
+        }
+    }
+
+    #[test]
+    fn utf8_with_a_few_stray_bytes_keeps_its_utf8() {
+        let mut body =
+            "id;title\nes-1;Educación ambiental en las escuelas públicas\nes-2;Participación "
+                .as_bytes()
+                .to_vec();
+        body.extend_from_slice(b"ciudadana en Le\xf3n\n");
+        let (text, encoding) = decode(&body, true).expect("decoded");
+        assert!(
+            text.contains("Educación") && text.contains("León"),
+            "{text}"
+        );
+        assert_eq!(encoding, "UTF-8 (with some Windows-1252 bytes)");
+    }
+
+    #[test]
+    fn an_encoding_that_is_none_of_these_is_refused() {
+        // Mac Roman `è` is 0x8F, no character in Windows-1252.
+        let body = b"id;title;city\rch-1;Gen\x8fve, ville \x8educative;Gen\x8fve\r";
+        let error = decode(body, true).expect_err("refused").to_string();
+        assert!(error.contains("CSV UTF-8"), "{error}");
+        // JSON is UTF-8 or nothing.
+        assert!(decode("Le\u{f3}n".as_bytes(), false).is_ok());
+        assert!(decode(b"Le\xf3n", false).is_err());
+    }
 }
