@@ -667,6 +667,27 @@ fn translation_in_the_primary_language_is_named() {
     );
 }
 
+/// The same when the language is detected: a spreadsheet template's `title_en` filled with the
+/// English text of a row that leaves `language` empty. Accepted, it was stored with
+/// `"language": "en"` and refused on every later load of it (reindex, export imported back).
+#[test]
+fn translation_in_the_detected_language_is_refused_naming_the_language() {
+    let description = "Children from every neighbourhood of Bristol walk to school together in groups led by volunteer parents, so that streets near schools are calmer and safer.";
+    let document = json!({
+        "id": "en-1", "title": "Walking buses to school in Bristol", "description": description,
+        "city": "Bristol", "country": "GB", "themes": ["mobility"],
+        "translations": {"en": {"title": "Walking buses to school in Bristol"}}
+    });
+    let errors = validate(document.clone()).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].field, "language");
+    assert!(errors[0].message.contains("\"en\""), "{errors:?}");
+    // With its translation in another language it is accepted.
+    let mut other = document;
+    other["translations"] = json!({"es": {"title": "Caminos escolares en Bristol"}});
+    assert!(validate(other).is_ok());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Regressions found by the fuzzers
 

@@ -270,6 +270,17 @@ impl<'a> Validator<'a> {
                     .detector
                     .detect(&text)
                     .unwrap_or_else(|| crate::engine::taxonomy::FALLBACK_LOCALE.to_string());
+                if translations.contains_key(&detected) {
+                    // As when the language is given: a translation in the document's own
+                    // language is refused (it would be refused on every later load of the
+                    // stored document: a reindex, an export imported back).
+                    return Err(vec![FieldError {
+                        field: "language".into(),
+                        message: format!(
+                            "is not given, and the text reads as {detected:?}, which is also the language of one of its translations; give the language of the title and description"
+                        ),
+                    }]);
+                }
                 source.insert("language".into(), Value::String(detected.clone()));
                 source.insert("language_detected".into(), Value::Bool(true));
                 detected

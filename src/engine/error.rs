@@ -25,7 +25,7 @@ pub enum Error {
     #[error("no initiative with id {0:?}")]
     NotFound(String),
     /// Documents that failed validation (nothing was written).
-    #[error("{} document(s) are invalid", .0.len())]
+    #[error("{}", describe_invalid(.0))]
     InvalidDocuments(Vec<RowReport>),
     /// The index directory is locked by another process.
     #[error("the index in {0} is in use by another process (its writer lock is held); stop that process or use another --data-dir")]
@@ -39,6 +39,21 @@ pub enum Error {
     /// A stored document that does not parse (should never happen).
     #[error("stored document: {0}")]
     Stored(String),
+}
+
+/// "2 document(s) are invalid; the first: line 7, x: sdgs: 18 is not an SDG (1-17)".
+fn describe_invalid(reports: &[RowReport]) -> String {
+    let mut text = format!("{} document(s) are invalid", reports.len());
+    if let Some(first) = reports.first() {
+        text.push_str(&format!("; the first: line {}", first.line));
+        if let Some(id) = &first.id {
+            text.push_str(&format!(", {id}"));
+        }
+        for error in &first.errors {
+            text.push_str(&format!(": {}: {}", error.field, error.message));
+        }
+    }
+    text
 }
 
 impl Error {
