@@ -342,6 +342,45 @@ fn decomposed_and_full_width_text_is_found_by_its_words() {
 }
 
 #[test]
+fn thai_without_spaces_and_indic_vowel_signs_are_searchable() {
+    // Thai writes no spaces between words: a run longer than a token was dropped whole, so
+    // `โรงเรียน` (school) found nothing. Hindi vowel signs were folded away like accents,
+    // so `कम` (less) found `काम` (work). Cyrillic `й` and `ї` are letters, not accents.
+    let docs = vec![
+        document(
+            "th-garden",
+            Some("th"),
+            "โรงเรียนสวนผักในกรุงเทพมหานคร",
+            "นักเรียนปลูกผักในสวนของโรงเรียนทุกสัปดาห์และนำผักไปทำอาหารกลางวัน",
+        ),
+        document(
+            "hi-work",
+            Some("hi"),
+            "बच्चों के लिए काम की जगह",
+            "शहर के बच्चे अपने मोहल्ले में काम सीखते हैं।",
+        ),
+        document(
+            "uk-kyiv",
+            Some("uk"),
+            "Дитяча рада Києва",
+            "Діти Київа обговорюють проєкти для своїх шкіл.",
+        ),
+    ];
+    let server = Server::with_documents(&docs);
+    assert_eq!(hits(&server, "โรงเรียน"), ["th-garden"]);
+    assert_eq!(hits(&server, "สวนผัก"), ["th-garden"]);
+    assert_eq!(hits(&server, "โรงเรียนสวนผักในกรุงเทพมหานคร"), ["th-garden"]);
+    assert!(hits(&server, "ทะเล").is_empty());
+    assert_eq!(hits(&server, "काम"), ["hi-work"]);
+    assert!(hits(&server, "कम").is_empty());
+    assert_eq!(hits(&server, "Київа"), ["uk-kyiv"]);
+    // A highlight keeps Thai vowel marks with their letters.
+    let response = server.search(&format!("q={}", urlencode("โรงเรียน")));
+    let title = response["hits"][0]["highlights"]["title"].as_str().unwrap();
+    assert!(title.starts_with("<mark>โรงเรียน</mark>"), "{title}");
+}
+
+#[test]
 fn a_one_character_cjk_word_is_found_inside_longer_words() {
     // Korean nouns of one syllable take particles (`숲에서`: in the forest), and Chinese
     // writes words together (`书店`: bookshop): the text's bigrams hold the character.

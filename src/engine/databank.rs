@@ -965,9 +965,11 @@ impl Databank {
 /// this format; an index with another is rebuilt from its stored documents on open.
 /// `tagged-1`: every term carries its analyzer's tag (`spanish:huert`, see
 /// `analysis::multilingual`). `tagged-2`: and words are analysed in their NFKC form (decomposed
-/// accents and Hangul, full-width letters: see `analysis::language_tokenizer`). Older indexes
-/// have no format (their terms were untagged).
-pub const TERM_FORMAT: &str = "tagged-2";
+/// accents and Hangul, full-width letters: see `analysis::language_tokenizer`). `tagged-3`: Thai,
+/// Lao, Khmer and Myanmar in bigrams, and only accents folded (not Indic or Thai vowel signs,
+/// nor Cyrillic `й`, `ї`: see `analysis::folding`). Older indexes have no format (their terms
+/// were untagged).
+pub const TERM_FORMAT: &str = "tagged-3";
 
 /// What each commit records in its payload.
 #[derive(Debug, Serialize, serde::Deserialize)]

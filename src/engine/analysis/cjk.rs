@@ -1,14 +1,22 @@
 //! CJK segmentation by character bigrams.
 //!
 //! Korean, Japanese and Chinese are written without spaces between words (Korean with spaces
-//! between phrases, particles attached). Indexing every pair of adjacent characters lets a query
+//! between phrases, particles attached); so are Thai, Lao, Khmer and Myanmar, which are
+//! segmented the same way ("CJK" below covers them too). Indexing every pair of adjacent characters lets a query
 //! word match inside a longer run: `교육` is found in `마을교육공동체는`. A lone character is kept
 //! as a unigram.
 
-/// Whether `c` is Hangul, kana or a CJK ideograph.
+use unicode_normalization::char::is_combining_mark;
+
+/// Whether `c` is Hangul, kana or a CJK ideograph — or a character of another script written
+/// without spaces between words (Thai, Lao, Khmer, Myanmar), which is segmented the same way.
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
-        0x1100..=0x11FF      // Hangul Jamo
+        0x0E00..=0x0EFF      // Thai, Lao
+        | 0x1000..=0x109F    // Myanmar
+        | 0x1780..=0x17FF    // Khmer
+        | 0x19E0..=0x19FF    // Khmer symbols
+        | 0x1100..=0x11FF    // Hangul Jamo
         | 0x3040..=0x30FF    // Hiragana, Katakana
         | 0x3130..=0x318F    // Hangul Compatibility Jamo
         | 0x31F0..=0x31FF    // Katakana extensions
@@ -70,12 +78,19 @@ pub fn script_runs(word: &str) -> Vec<ScriptRun<'_>> {
     runs
 }
 
-/// The character bigrams of a CJK run, with their byte ranges in the run; a single character
-/// gives itself.
-pub fn bigrams(run: &str) -> Vec<(usize, usize)> {
-    let bounds: Vec<usize> = run
-        .char_indices()
+/// Where the characters of a CJK run start, a combining mark counted with the character before
+/// it (see [`bigrams`]).
+pub fn character_starts(run: &str) -> impl Iterator<Item = usize> + '_ {
+    run.char_indices()
+        .filter(|&(index, c)| index == 0 || !is_combining_mark(c))
         .map(|(index, _)| index)
+}
+
+/// The character bigrams of a CJK run, with their byte ranges in the run; a single character
+/// gives itself. A combining mark belongs to the character before it (Thai vowel and tone
+/// marks: `รี` is one character here), so a bigram never splits a letter from its marks.
+pub fn bigrams(run: &str) -> Vec<(usize, usize)> {
+    let bounds: Vec<usize> = character_starts(run)
         .chain(std::iter::once(run.len()))
         .collect();
     let chars = bounds.len() - 1;
@@ -94,6 +109,14 @@ mod tests {
         let run = "마을교육";
         let grams: Vec<&str> = bigrams(run).iter().map(|&(a, b)| &run[a..b]).collect();
         assert_eq!(grams, ["마을", "을교", "교육"]);
+    }
+
+    #[test]
+    fn bigrams_of_a_thai_run_keep_letters_with_their_marks() {
+        let run = "โรงเรียน";
+        let grams: Vec<&str> = bigrams(run).iter().map(|&(a, b)| &run[a..b]).collect();
+        assert_eq!(grams, ["โร", "รง", "งเ", "เรี", "รีย", "ยน"]);
+        assert!(has_cjk(run));
     }
 
     #[test]

@@ -33,7 +33,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
-use super::cjk::{has_cjk, is_cjk};
+use super::cjk::{character_starts, has_cjk, is_cjk};
 use super::folding::fold_accents_into;
 use super::stem_cache::with_stemmed_forms;
 
@@ -381,11 +381,7 @@ fn push_run(
         return;
     }
     bounds.clear();
-    bounds.extend(
-        word[run.from..run.to]
-            .char_indices()
-            .map(|(index, _)| run.from + index),
-    );
+    bounds.extend(character_starts(&word[run.from..run.to]).map(|index| run.from + index));
     bounds.push(run.to);
     let chars = bounds.len() - 1;
     if chars <= 1 {
