@@ -92,6 +92,11 @@ fn no_typo_on_the_first_letter_numbers_or_phrases() {
         ids(&search(&server, "q=%22school+garden%22")),
         ["en-garden"]
     );
+    // One quoted word is taken as typed too.
+    let quoted = search(&server, "q=%22jardin%22");
+    assert_eq!(ids(&quoted), ["fr-jardin"]);
+    assert_eq!(quoted["typo_corrected"], false);
+    assert!(ids(&search(&server, "q=%22gardan%22")).is_empty());
 }
 
 #[test]

@@ -119,7 +119,7 @@ impl QueryBuilder<'_> {
         // in other languages as alternatives.
         let words: Vec<Option<String>> = clauses
             .iter()
-            .map(|clause| (!clause.negated && !clause.phrase).then(|| clause.text.clone()))
+            .map(|clause| (!clause.negated && !clause.quoted).then(|| clause.text.clone()))
             .collect();
         let spans = self
             .concepts
@@ -180,7 +180,7 @@ impl QueryBuilder<'_> {
             }
             let clause = &clauses[index];
             let allow_typos = !clause.negated
-                && !clause.phrase
+                && !clause.quoted
                 && !in_city_name(index)
                 && typo_candidates < MAX_TYPO_WORDS;
             if allow_typos {
@@ -194,7 +194,7 @@ impl QueryBuilder<'_> {
             }
             let occur = if clause.negated {
                 Occur::MustNot
-            } else if clause.phrase {
+            } else if clause.quoted {
                 Occur::Must
             } else if matching == Matching::AnyWord || self.is_stopword(&clause.text) {
                 Occur::Should

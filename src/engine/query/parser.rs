@@ -1,7 +1,8 @@
 //! The user's query syntax, read leniently: no input is a syntax error.
 //!
 //! * words are matched anywhere (every word must match, stop words excepted);
-//! * `"two words"` is a phrase; an unbalanced quote is ignored;
+//! * `"two words"` is a phrase, `"word"` that word as typed (no typo alternatives); an
+//!   unbalanced quote is ignored;
 //! * `-word`, `-"a phrase"` and `NOT word` exclude;
 //! * `AND`, `OR`, `+`, brackets and other operator characters are ignored; words joined by `/`,
 //!   `:`, `~`, `^` or `|` are separate words.
@@ -13,6 +14,9 @@ pub struct Clause {
     pub text: String,
     /// A quoted phrase.
     pub phrase: bool,
+    /// Typed in quotes (a phrase, or one word): matched as typed, no typo alternatives nor
+    /// concept expansion.
+    pub quoted: bool,
     /// Excluded (`-word`).
     pub negated: bool,
 }
@@ -83,6 +87,7 @@ fn push(clauses: &mut Vec<Clause>, text: String, phrase: bool, negated: bool) {
     if text.chars().any(char::is_alphanumeric) {
         clauses.push(Clause {
             phrase: phrase && text.split_whitespace().nth(1).is_some(),
+            quoted: phrase,
             text,
             negated,
         });
@@ -101,6 +106,7 @@ mod tests {
         Clause {
             text: text.into(),
             phrase: false,
+            quoted: false,
             negated: false,
         }
     }
@@ -114,8 +120,17 @@ mod tests {
             Clause {
                 text: "camino escolar".into(),
                 phrase: true,
+                quoted: true,
                 negated: false
             }
+        );
+        // One quoted word is no phrase, but it is taken as typed.
+        assert_eq!(
+            parse("\"zebrafnch\""),
+            vec![Clause {
+                quoted: true,
+                ..word("zebrafnch")
+            }]
         );
         assert!(clauses[2].negated && clauses[2].text == "madrid");
         assert!(clauses[3].negated && clauses[3].text == "lyon");
@@ -143,6 +158,7 @@ mod tests {
             vec![Clause {
                 text: "huertos/huertas".into(),
                 phrase: false,
+                quoted: true,
                 negated: false
             }]
         );
