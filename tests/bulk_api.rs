@@ -126,6 +126,56 @@ fn legacy_code_page_csv_is_transcoded_and_reported() {
 }
 
 #[test]
+fn spreadsheet_leftovers_are_reported_not_stored() {
+    // A title row above the header, a formula that failed (`#N/A`, Spanish `#¡VALOR!`), a
+    // workbook sent as it was saved.
+    let server = Server::empty_with_token(TOKEN);
+    let body = "Prácticas 2026;;;;;\r\n;;;;;\r\nid;title;description;city;country;themes\r\n\
+                f-4;Huertos;#N/A;Vigo;ES;environment\r\n\
+                f-5;Patios;Patios abiertos.;#¡VALOR!;ES;environment\r\n\
+                f-6;Caminos;Caminos escolares.;Vigo;ES;mobility\r\n";
+    let (status, report) = server.post_raw(
+        "/v1/initiatives/bulk?on_error=skip",
+        "text/csv",
+        body.as_bytes().to_vec(),
+        Some(TOKEN),
+    );
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["created"], 1);
+    let rejected: Vec<(u64, String)> = report["rejected"]
+        .as_array()
+        .expect("rejected")
+        .iter()
+        .map(|row| {
+            (
+                row["line"].as_u64().unwrap_or_default(),
+                row["errors"][0]["field"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rejected,
+        [(4, "description".to_string()), (5, "city".to_string())]
+    );
+    assert!(report["rejected"][0]["errors"][0]["message"]
+        .as_str()
+        .is_some_and(|message| message.contains("#N/A")));
+    let (status, report) = server.post_raw(
+        "/v1/initiatives/bulk",
+        "application/vnd.ms-excel",
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00[Content_Types].xml".to_vec(),
+        Some(TOKEN),
+    );
+    assert_eq!(status / 100, 4, "{report}");
+    assert!(report["error"]["message"]
+        .as_str()
+        .is_some_and(|message| message.contains("CSV UTF-8")));
+}
+
+#[test]
 fn abort_skip_and_dry_run() {
     let server = Server::empty_with_token(TOKEN);
     let mut bad = garden("bad", "Broken");
@@ -233,6 +283,24 @@ fn upsert_counts_created_updated_unchanged_and_duplicates() {
         json!([{"id": "z", "lines": [1, 3], "kept_line": 3}])
     );
     assert_eq!(server.get("/v1/initiatives/z").1["title"], "Second version");
+
+    // The last row of an id wins even when it is invalid: with `on_error=skip`, the earlier
+    // row is not written in its place.
+    let mut broken = garden("v", "Fixed version");
+    broken["sdgs"] = json!([18]);
+    let (status, report) = bulk(
+        &server,
+        "?on_error=skip",
+        &[garden("v", "Old version"), garden("u", "Other"), broken],
+    );
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["created"], 1);
+    assert_eq!(report["rejected"][0]["line"], 3);
+    assert_eq!(
+        report["duplicates"],
+        json!([{"id": "v", "lines": [1, 3], "kept_line": 3}])
+    );
+    assert_eq!(server.get("/v1/initiatives/v").0, 404);
 }
 
 #[test]
@@ -565,6 +633,7 @@ fn a_dry_run_asked_for_ambiguously_writes_nothing() {
         "?DRY_RUN=true",
         "?dryrun=true",
         "?dry-run=1",
+        "?dry_run=true&dry_run=false",
     ] {
         let (status, report) = bulk(&server, query, &batch);
         assert_eq!(status, 400, "{query}: {report}");

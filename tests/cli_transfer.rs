@@ -163,6 +163,22 @@ fn import_in_small_batches_writes_each_in_order() {
     let ndjson: String = rows.iter().map(|row| format!("{row}\n")).collect();
     std::fs::write(&path, ndjson).unwrap();
     let data = tempfile::tempdir().unwrap();
+    // A dry run says what a load would do, and writes nothing.
+    let dry_run = |expected: &str| {
+        let output = databank(
+            data.path(),
+            &[
+                "import",
+                "--dry-run",
+                "--on-error",
+                "skip",
+                path.to_str().unwrap(),
+            ],
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains(expected), "{stdout}");
+    };
+    dry_run("7 row(s): 5 created, 0 updated, 0 unchanged, 1 rejected — nothing written");
     let output = databank(
         data.path(),
         &[
@@ -191,6 +207,7 @@ fn import_in_small_batches_writes_each_in_order() {
         .collect();
     assert!(progress.len() >= 2, "{stderr}");
     assert!(progress.last().unwrap().contains("7/7"), "{stderr}");
+    dry_run("7 row(s): 0 created, 0 updated, 5 unchanged, 1 rejected — nothing written");
 
     let server = Server::start(data, &["--no-seed"]);
     let mut written = ids(&server.search("facets="));

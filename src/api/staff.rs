@@ -89,6 +89,13 @@ pub async fn bulk(
             ),
         ));
     }
+    // `dry_run=true&dry_run=false` must not write because the last one said so.
+    if let Some((name, _)) = params.iter().find(|(_, values)| values.len() > 1) {
+        return Err(ApiError::param(
+            name,
+            format!("{name} is given {} times; give it once", params[name].len()),
+        ));
+    }
     let dry_run = match params
         .get("dry_run")
         .and_then(|values| values.last())

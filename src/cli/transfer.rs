@@ -93,9 +93,16 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
     };
     // With abort, validate everything before writing anything.
     let mut rejected: Vec<(String, RowReport)> = Vec::new();
+    let mut totals = LoadSummary::default();
     if on_error == OnError::Abort || args.dry_run {
         for (name, rows) in &files {
             let summary = target.check(rows.clone(), on_error)?;
+            if args.dry_run {
+                // What a load would do (each file against the index as it is).
+                totals.created += summary.created;
+                totals.updated += summary.updated;
+                totals.unchanged += summary.unchanged;
+            }
             rejected.extend(
                 summary
                     .rejected
@@ -104,7 +111,6 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
             );
         }
     }
-    let mut totals = LoadSummary::default();
     if !args.dry_run && (rejected.is_empty() || on_error == OnError::Skip) {
         rejected.clear();
         let progress = Progress::new(total_rows as u64);

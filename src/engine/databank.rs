@@ -89,7 +89,7 @@ pub struct Duplicate {
     pub id: String,
     /// Every line that gave it.
     pub lines: Vec<usize>,
-    /// The line that was kept (the last).
+    /// The line that was kept (the last; when it is rejected, no row of the id is written).
     pub kept_line: usize,
 }
 
@@ -448,31 +448,39 @@ impl Databank {
                 Err(report) => summary.rejected.push(report),
             }
         }
-        // The last occurrence of an id wins; the report lists the others.
+        // The last occurrence of an id wins, even when it is rejected (then no row of that id
+        // is written: an earlier version is not what was sent last); the report lists them.
         let mut lines_by_id: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (line, initiative, _) in &valid {
-            lines_by_id
-                .entry(initiative.id.clone())
-                .or_default()
-                .push(*line);
+        let rejected_ids = summary
+            .rejected
+            .iter()
+            .filter_map(|report| Some((report.line, report.id.as_deref()?.trim())));
+        for (line, id) in valid
+            .iter()
+            .map(|(line, initiative, _)| (*line, initiative.id.as_str()))
+            .chain(rejected_ids)
+        {
+            lines_by_id.entry(id.to_string()).or_default().push(line);
         }
+        let mut last_line: BTreeMap<String, usize> = BTreeMap::new();
         summary.duplicates = lines_by_id
             .into_iter()
-            .filter(|(_, lines)| lines.len() > 1)
-            .map(|(id, lines)| Duplicate {
-                kept_line: lines.last().copied().unwrap_or_default(),
-                id,
-                lines,
+            .filter_map(|(id, mut lines)| {
+                lines.sort_unstable();
+                let kept_line = lines.last().copied().unwrap_or_default();
+                last_line.insert(id.clone(), kept_line);
+                (lines.len() > 1).then_some(Duplicate {
+                    kept_line,
+                    id,
+                    lines,
+                })
             })
             .collect();
-        let mut seen = BTreeSet::new();
-        let mut kept: Vec<(Initiative, u64)> = Vec::with_capacity(valid.len());
-        for (_, initiative, hash) in valid.into_iter().rev() {
-            if seen.insert(initiative.id.clone()) {
-                kept.push((initiative, hash));
-            }
-        }
-        kept.reverse();
+        let kept: Vec<(Initiative, u64)> = valid
+            .into_iter()
+            .filter(|(line, initiative, _)| last_line.get(&initiative.id) == Some(line))
+            .map(|(_, initiative, hash)| (initiative, hash))
+            .collect();
         let abort = on_error == OnError::Abort && !summary.rejected.is_empty();
         let build = !abort && !dry_run;
         // The documents are built here, in parallel, before the writer is taken; tantivy's

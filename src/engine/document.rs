@@ -625,7 +625,34 @@ fn text(
         );
         return None;
     }
+    if is_spreadsheet_error(text.trim()) {
+        problems.add(
+            field,
+            format!(
+                "is the spreadsheet error value {:?} (a formula that failed), not text; fix the cell",
+                text.trim()
+            ),
+        );
+        return None;
+    }
     Some(text.clone())
+}
+
+/// Whether a cell holds a spreadsheet's error value, in any of its languages: `#N/A`, `#N/D`,
+/// `#NV`, `#REF!`, `#¡VALOR!`, `#WERT!`, `#DIV/0!`, `#NAME?`, `#NOM?`, LibreOffice's `Err:502`...
+fn is_spreadsheet_error(text: &str) -> bool {
+    if let Some(code) = text.strip_prefix("Err:") {
+        return code.len() == 3 && code.bytes().all(|byte| byte.is_ascii_digit());
+    }
+    let Some(name) = text.strip_prefix('#') else {
+        return false;
+    };
+    let shaped = (2..=16).contains(&name.chars().count())
+        && !name.chars().any(|c| c.is_lowercase() || c.is_whitespace());
+    shaped
+        && (name.ends_with('!')
+            || name.ends_with('?')
+            || matches!(name, "N/A" | "N/D" | "NV" | "NA" | "GETTING_DATA"))
 }
 
 fn required_text(

@@ -33,7 +33,15 @@ impl Format {
             | "application/jsonl"
             | "application/x-jsonlines" => Some(Format::Ndjson),
             "application/json" => Some(Format::JsonArray),
-            "text/csv" | "application/csv" => Some(Format::Csv),
+            // Browsers on Windows send `.csv` files as `application/vnd.ms-excel`; a workbook
+            // sent under it is told apart by its bytes (see [`read`]).
+            "text/csv"
+            | "application/csv"
+            | "text/x-csv"
+            | "application/x-csv"
+            | "text/comma-separated-values"
+            | "text/tab-separated-values"
+            | "application/vnd.ms-excel" => Some(Format::Csv),
             _ => None,
         }
     }
@@ -93,15 +101,40 @@ pub enum IngestError {
 
 /// Reads a body of the given format.
 pub fn read(format: Format, body: &[u8]) -> Result<Submission, IngestError> {
+    if let Some(kind) = workbook_kind(body) {
+        return Err(IngestError::Encoding(format!(
+            "the body is {kind}, not text; save the sheet as \"CSV UTF-8\" (File › Save As) and send that file"
+        )));
+    }
     match format {
-        Format::Ndjson => Ok(read_ndjson(body)),
+        Format::Ndjson => read_ndjson(body),
         Format::JsonArray => read_json_array(body),
         Format::Csv => spreadsheet::read(body),
     }
 }
 
-fn read_ndjson(body: &[u8]) -> Submission {
-    let body = body.strip_prefix(text::UTF8_BOM).unwrap_or(body);
+/// What kind of workbook a body is, by its first bytes: spreadsheets are sometimes sent as they
+/// are saved instead of exported (`.xlsx` and `.ods` are ZIP archives, `.xls` an OLE file).
+fn workbook_kind(body: &[u8]) -> Option<&'static str> {
+    if body.starts_with(b"PK\x03\x04") {
+        Some("a workbook (.xlsx or .ods: a ZIP archive)")
+    } else if body.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        Some("an Excel 97-2003 workbook (.xls)")
+    } else {
+        None
+    }
+}
+
+fn read_ndjson(body: &[u8]) -> Result<Submission, IngestError> {
+    // UTF-16 with a byte-order mark (what Windows PowerShell writes) is decoded first.
+    let decoded;
+    let (body, encoding) = if body.starts_with(b"\xFF\xFE") || body.starts_with(b"\xFE\xFF") {
+        let (text, encoding) = text::decode_json(body)?;
+        decoded = text;
+        (decoded.as_bytes(), encoding)
+    } else {
+        (body.strip_prefix(text::UTF8_BOM).unwrap_or(body), "UTF-8")
+    };
     let lines: Vec<(usize, &[u8])> = body
         .split(|&byte| byte == b'\n')
         .enumerate()
@@ -131,10 +164,7 @@ fn read_ndjson(body: &[u8]) -> Submission {
             }
         })
         .collect();
-    Submission {
-        rows,
-        encoding: "UTF-8",
-    }
+    Ok(Submission { rows, encoding })
 }
 
 fn read_json_array(body: &[u8]) -> Result<Submission, IngestError> {
@@ -231,5 +261,46 @@ mod tests {
             Some(Format::Ndjson)
         );
         assert_eq!(Format::from_content_type("text/plain"), None);
+        assert_eq!(
+            Format::from_content_type("application/vnd.ms-excel"),
+            Some(Format::Csv)
+        );
+        assert_eq!(
+            Format::from_content_type("text/tab-separated-values"),
+            Some(Format::Csv)
+        );
+    }
+
+    #[test]
+    fn a_workbook_is_refused_whole_with_how_to_export_it() {
+        for (body, kind) in [
+            (
+                &b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml"[..],
+                ".xlsx",
+            ),
+            (&b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00"[..], ".xls"),
+        ] {
+            for format in [Format::Csv, Format::Ndjson, Format::JsonArray] {
+                let error = read(format, body).expect_err("refused").to_string();
+                assert!(
+                    error.contains(kind) && error.contains("CSV UTF-8"),
+                    "{error}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn utf16_ndjson_is_decoded() {
+        let text = "{\"id\":\"a\",\"title\":\"Educación\"}\r\n{\"id\":\"b\"}\r\n";
+        let mut body = vec![0xFF, 0xFE];
+        body.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let submission = read(Format::Ndjson, &body).expect("read");
+        assert_eq!(submission.encoding, "UTF-16LE");
+        assert_eq!(submission.rows.len(), 2);
+        assert_eq!(
+            submission.rows[0].value.as_ref().expect("parsed")["title"],
+            "Educación"
+        );
     }
 }

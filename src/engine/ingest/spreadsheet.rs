@@ -21,8 +21,9 @@ const TRANSLATED_FIELDS: [&str; 3] = ["title", "summary", "description"];
 /// Reads a CSV body.
 pub fn read(body: &[u8]) -> Result<Submission, IngestError> {
     let (mut text, encoding) = text::decode(body, true)?;
-    if !text.contains('\n') && text.contains('\r') {
-        // Old Mac line ends (CR only): the reader counts lines on LF.
+    if !text.contains("\r\n") && text.contains('\r') {
+        // Mac line ends (CR only; Excel for Mac writes line breaks inside cells as LF): the
+        // reader counts lines on LF.
         text = text.replace('\r', "\n");
     }
     // Excel's delimiter hint (`sep=;`), a line Excel itself does not show as a row.
@@ -37,24 +38,20 @@ pub fn read(body: &[u8]) -> Result<Submission, IngestError> {
         .has_headers(false)
         .from_reader(text.as_bytes());
     // The text is a `&str`: a record can only fail on I/O, which reading a slice does not do.
-    let records: Vec<csv::StringRecord> = reader
+    let all_records: Vec<csv::StringRecord> = reader
         .records()
         .collect::<Result<_, _>>()
         .map_err(|err| IngestError::Encoding(format!("the CSV cannot be read: {err}")))?;
-    let Some((header, records)) = records.split_first() else {
+    // Rows above the header (a title, rows left empty: spreadsheets write them as `;;;;`) are
+    // not documents.
+    let header_at = header_row(&all_records);
+    let Some((header, records)) = all_records[header_at..].split_first() else {
         return Ok(Submission {
             rows: Vec::new(),
             encoding,
         });
     };
-    let headers: Vec<String> = header
-        .iter()
-        .map(|name| {
-            name.trim()
-                .trim_start_matches('\u{feff}')
-                .to_ascii_lowercase()
-        })
-        .collect();
+    let headers: Vec<String> = header.iter().map(column_name).collect();
     check_header(&headers)?;
     let starts = |record: Option<&csv::StringRecord>| {
         record
@@ -77,7 +74,7 @@ pub fn read(body: &[u8]) -> Result<Submission, IngestError> {
     let bytes = text.as_bytes();
     let mut counted_to = 0;
     let mut newlines = 0;
-    let mut breaks_in_cells = newlines_in(header);
+    let mut breaks_in_cells: usize = all_records[..=header_at].iter().map(newlines_in).sum();
     let id_column = headers.iter().position(|name| name == "id");
     let mut rows = Vec::new();
     for (index, record) in records.iter().enumerate() {
@@ -112,6 +109,31 @@ pub fn read(body: &[u8]) -> Result<Submission, IngestError> {
         rows.push(SubmittedRow { line, value });
     }
     Ok(Submission { rows, encoding })
+}
+
+/// A header cell as a column name: trimmed, lowercase, without a byte-order mark.
+fn column_name(cell: &str) -> String {
+    cell.trim()
+        .trim_start_matches('\u{feff}')
+        .to_ascii_lowercase()
+}
+
+/// Which record is the header: the first (of the first 20) that names both `id` and `title`;
+/// else the first with a cell that is not empty.
+fn header_row(records: &[csv::StringRecord]) -> usize {
+    records
+        .iter()
+        .take(20)
+        .position(|record| {
+            let names: Vec<String> = record.iter().map(column_name).collect();
+            names.iter().any(|name| name == "id") && names.iter().any(|name| name == "title")
+        })
+        .or_else(|| {
+            records
+                .iter()
+                .position(|record| record.iter().any(|cell| !cell.trim().is_empty()))
+        })
+        .unwrap_or(0)
 }
 
 /// `sep=;` on the first line: the delimiter, and the text after that line.
@@ -363,6 +385,32 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn rows_above_the_header_are_skipped_and_counted() {
+        // A title row and a row left empty above the header, as Excel writes them.
+        let body = "Buenas prácticas 2026;;\r\n;;\r\nid;title;city\r\nb-4;Huertos;Vigo\r\nb-5;Patios;Vigo\r\n";
+        assert_eq!(
+            lines_and_results(body.as_bytes()),
+            [(4, Ok("b-4".to_string())), (5, Ok("b-5".to_string()))]
+        );
+        // Empty rows only: the first row with a value is the header.
+        let body = ",,\n,,\nid,title,city\nb-4,Huertos,Vigo\n";
+        assert_eq!(
+            lines_and_results(body.as_bytes()),
+            [(4, Ok("b-4".to_string()))]
+        );
+    }
+
+    #[test]
+    fn mac_line_ends_with_line_breaks_in_cells() {
+        // Excel for Mac: rows end with CR, a line break inside a cell is LF.
+        let body = "id,title,description\rm-2,T,\"one\ntwo\"\rm-3,T,three\r";
+        assert_eq!(
+            lines_and_results(body.as_bytes()),
+            [(2, Ok("m-2".to_string())), (3, Ok("m-3".to_string()))]
+        );
     }
 
     #[test]

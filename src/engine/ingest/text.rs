@@ -43,20 +43,22 @@ pub fn decode(body: &[u8], legacy: bool) -> Result<(String, &'static str), Inges
 }
 
 /// A body that is not valid UTF-8: UTF-8 with a few bytes pasted from elsewhere, or a legacy
-/// encoding. When its valid multi-byte UTF-8 characters clearly outnumber its invalid bytes,
-/// it is UTF-8 with stray bytes (Windows-1252 text rarely forms valid multi-byte sequences: only
-/// by accident, `é` + no-break space + `»`): its UTF-8 is kept and only the stray bytes are read
-/// as Windows-1252. Otherwise it is a spreadsheet's legacy "CSV" ([`legacy_encoding`]).
+/// encoding. It is UTF-8 with stray bytes when it holds UTF-8 characters that a legacy text
+/// would not make by accident — accented Latin, Greek or Cyrillic letters, typographic
+/// punctuation (in Windows-1252 they would read `Ã³`, `â€™`) — and not far fewer of them than
+/// stray bytes: its UTF-8 is kept and only the stray bytes are read as Windows-1252. (Windows-1252
+/// text does form other valid sequences by accident: `é` + no-break space + `»` is U+A83B.)
+/// Otherwise it is a spreadsheet's legacy "CSV" ([`legacy_encoding`]).
 fn legacy_or_mixed(body: &[u8]) -> Result<(String, &'static str), IngestError> {
-    let (multibyte, invalid) = body
-        .utf8_chunks()
-        .fold((0, 0), |(multibyte, invalid), chunk| {
-            (
-                multibyte + chunk.valid().chars().filter(|c| !c.is_ascii()).count(),
-                invalid + usize::from(!chunk.invalid().is_empty()),
-            )
-        });
-    if multibyte > 2 * invalid {
+    let telling =
+        |c: char| matches!(c as u32, 0x00A0..=0x024F | 0x0370..=0x04FF | 0x2010..=0x2027 | 0x20AC);
+    let (utf8, invalid) = body.utf8_chunks().fold((0, 0), |(utf8, invalid), chunk| {
+        (
+            utf8 + chunk.valid().chars().filter(|&c| telling(c)).count(),
+            invalid + usize::from(!chunk.invalid().is_empty()),
+        )
+    });
+    if utf8 > 0 && 4 * utf8 >= invalid {
         let mut text = String::with_capacity(body.len());
         for chunk in body.utf8_chunks() {
             text.push_str(chunk.valid());
