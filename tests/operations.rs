@@ -296,6 +296,11 @@ fn unchanged_index_answers_304_and_a_commit_makes_it_200_again() {
         .expect("GET");
     assert_eq!(again.status().as_u16(), 304);
     assert_eq!(again.headers()["etag"].to_str().expect("etag"), etag);
+    assert!(again
+        .headers()
+        .get_all("vary")
+        .iter()
+        .any(|value| value == "accept-encoding"));
     // A revalidation runs no search: the search metrics do not move; a bad parameter is
     // still a 400, not a 304.
     let metrics_url = format!("{}/metrics", server.base);
@@ -357,6 +362,34 @@ fn unchanged_index_answers_304_and_a_commit_makes_it_200_again() {
         .send()
         .expect("GET");
     assert_eq!(cached.status().as_u16(), 304);
+}
+
+#[test]
+fn did_you_mean_follows_a_load_within_moments() {
+    // "did you mean" comes from the suggester, which a search does not wait for: the server
+    // rebuilds it a second after writes go quiet (it used to wait for a zero-hit search 30 s
+    // later), so an answer without the new words is short-lived.
+    let server = seeded(&[]);
+    assert_eq!(load(&server.base, "zorx", 1).expect("load").status(), 200);
+    let url = format!("{}/v1/search?q=zorg", server.base);
+    let waited = Instant::now();
+    loop {
+        let answer: Value = client()
+            .get(&url)
+            .send()
+            .expect("GET")
+            .json()
+            .expect("json");
+        assert_eq!(answer["total"], 0);
+        if answer["did_you_mean"] == "zorx" {
+            break;
+        }
+        assert!(
+            waited.elapsed() < Duration::from_secs(20),
+            "no did_you_mean: {answer}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
 
 #[test]

@@ -69,7 +69,20 @@ pub async fn conditional(
         return response;
     }
     if client_has_it {
+        // A 304 carries the Vary of the 200 it stands for (RFC 9110 §15.4.5): the handler's
+        // (`Accept-Language` on pages) and the compression layer's.
+        let vary: Vec<HeaderValue> = response
+            .headers()
+            .get_all(header::VARY)
+            .iter()
+            .cloned()
+            .collect();
         response = StatusCode::NOT_MODIFIED.into_response();
+        let headers = response.headers_mut();
+        for value in vary {
+            headers.append(header::VARY, value);
+        }
+        headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     set(&mut response, &etag, &cache_control);
     response

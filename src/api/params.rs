@@ -1,6 +1,7 @@
 //! Search parameters from a query string (`GET`) or a JSON body (`POST`) into an engine
 //! [`SearchRequest`]. Both forms share one reading: every value becomes a list of strings
-//! (repeated parameters, JSON arrays and comma lists alike), then each parameter is typed.
+//! (repeated parameters, JSON arrays and comma lists alike), then each parameter is typed; a
+//! parameter that takes one value and is given several is refused.
 //! Parameters the API does not know are ignored (cache busters, tracking tags).
 
 use std::collections::BTreeMap;
@@ -122,8 +123,31 @@ fn flag(params: &RawParams, name: &str) -> Result<Option<bool>, ApiError> {
     }
 }
 
+/// The search parameters that take one value: given twice (`page=1&page=2`, `"q": ["a", "b"]`),
+/// they are refused rather than one of them silently chosen.
+const SINGLE_VALUED: [&str; 10] = [
+    "q",
+    "page",
+    "per_page",
+    "sort",
+    "locale",
+    "year_from",
+    "year_to",
+    "highlight",
+    "typos",
+    "cross_language",
+];
+
 /// Types raw parameters into a search request (range checks are the engine's).
 pub fn search_request(params: &RawParams) -> Result<SearchRequest, ApiError> {
+    for name in SINGLE_VALUED {
+        if let Some(values) = params.get(name).filter(|values| values.len() > 1) {
+            return Err(ApiError::param(
+                name,
+                format!("{name} is given {} times; it takes one value", values.len()),
+            ));
+        }
+    }
     let mut request = SearchRequest {
         q: params
             .get("q")
@@ -205,6 +229,24 @@ mod tests {
         assert_eq!(request.locale, "pt");
         let request = search_request(&from_query_string("locale=es_ES")).unwrap();
         assert_eq!(request.locale, "es");
+    }
+
+    #[test]
+    fn a_single_valued_parameter_given_twice_is_refused() {
+        for params in [
+            from_query_string("q=a&q=b"),
+            from_query_string("page=1&page=2"),
+            from_json(br#"{"q": ["a", "b"]}"#).unwrap(),
+        ] {
+            assert!(matches!(
+                search_request(&params),
+                Err(ApiError::InvalidParameter { .. })
+            ));
+        }
+        assert!(
+            search_request(&from_json(br#"{"q": ["a"], "country": ["ES", "FR"]}"#).unwrap())
+                .is_ok()
+        );
     }
 
     #[test]

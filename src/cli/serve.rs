@@ -201,9 +201,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Error>
             }
         });
     }
-    if let Some(quiet) = settings.compact_after {
-        compact_when_quiet(databank.clone(), quiet);
-    }
+    upkeep(databank.clone(), settings.compact_after);
     if settings
         .api
         .admin_token
@@ -248,12 +246,23 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Error>
     Ok(())
 }
 
-/// Merges the index's segments in the background once it has gone `quiet` without a write
+/// Background upkeep once writes go quiet: the suggester ("did you mean" included) rebuilt for
+/// the last commit a second after it, so that suggestions follow the loads without a search
+/// waiting for the rebuild; and the index's segments merged into one after `compact_after`
 /// (a bulk load leaves many; each costs every search a term lookup).
-fn compact_when_quiet(databank: Arc<crate::engine::Databank>, quiet: Duration) {
-    let tick = quiet.clamp(Duration::from_millis(100), Duration::from_secs(5));
+fn upkeep(databank: Arc<crate::engine::Databank>, compact_after: Option<Duration>) {
+    const SUGGESTER_QUIET: Duration = Duration::from_secs(1);
+    let tick = compact_after
+        .unwrap_or(Duration::MAX)
+        .clamp(Duration::from_millis(100), SUGGESTER_QUIET);
     std::thread::spawn(move || loop {
         std::thread::sleep(tick);
+        if !databank.suggestions_are_current() && databank.quiet_for(SUGGESTER_QUIET) {
+            if let Err(error) = databank.warm_suggestions() {
+                tracing::warn!(%error, "could not build the suggestions");
+            }
+        }
+        let Some(quiet) = compact_after else { continue };
         let segments = databank.segment_count();
         let started = std::time::Instant::now();
         match databank.compact_when_quiet(quiet) {

@@ -692,11 +692,7 @@ impl Databank {
     /// holds the writer: a server calls it now and then, so that the segments a load leaves
     /// are merged once the load is over, not while it runs.
     pub fn compact_when_quiet(&self, quiet: Duration) -> Result<bool> {
-        let quiet_enough = self
-            .last_write
-            .lock()
-            .is_ok_and(|last| last.is_none_or(|at| at.elapsed() >= quiet));
-        if !quiet_enough || self.segment_count() < 2 {
+        if !self.quiet_for(quiet) || self.segment_count() < 2 {
             return Ok(false);
         }
         let guard = match self.writer.try_lock() {
@@ -710,6 +706,13 @@ impl Databank {
             return Ok(false);
         }
         self.merge_segments(WriterGuard(guard))
+    }
+
+    /// Whether this process has committed no write for `quiet` (or none since it started).
+    pub fn quiet_for(&self, quiet: Duration) -> bool {
+        self.last_write
+            .lock()
+            .is_ok_and(|last| last.is_none_or(|at| at.elapsed() >= quiet))
     }
 
     fn merge_segments(&self, mut writer: WriterGuard<'_>) -> Result<bool> {
