@@ -342,7 +342,7 @@ fn decomposed_and_full_width_text_is_found_by_its_words() {
 }
 
 #[test]
-fn thai_without_spaces_and_indic_vowel_signs_are_searchable() {
+fn thai_without_spaces_indic_vowel_signs_and_traditional_chinese_are_searchable() {
     // Thai writes no spaces between words: a run longer than a token was dropped whole, so
     // `โรงเรียน` (school) found nothing. Hindi vowel signs were folded away like accents,
     // so `कम` (less) found `काम` (work). Cyrillic `й` and `ї` are letters, not accents.
@@ -360,6 +360,12 @@ fn thai_without_spaces_and_indic_vowel_signs_are_searchable() {
             "शहर के बच्चे अपने मोहल्ले में काम सीखते हैं।",
         ),
         document(
+            "zh-farm",
+            Some("zh"),
+            "台北市開心農場",
+            "兒童與家長一起在社區農場種菜。",
+        ),
+        document(
             "uk-kyiv",
             Some("uk"),
             "Дитяча рада Києва",
@@ -374,6 +380,9 @@ fn thai_without_spaces_and_indic_vowel_signs_are_searchable() {
     assert_eq!(hits(&server, "काम"), ["hi-work"]);
     assert!(hits(&server, "कम").is_empty());
     assert_eq!(hits(&server, "Київа"), ["uk-kyiv"]);
+    // Traditional and Simplified Chinese find each other.
+    assert_eq!(hits(&server, "开心农场"), ["zh-farm"]);
+    assert_eq!(hits(&server, "儿童"), ["zh-farm"]);
     // A highlight keeps Thai vowel marks with their letters.
     let response = server.search(&format!("q={}", urlencode("โรงเรียน")));
     let title = response["hits"][0]["highlights"]["title"].as_str().unwrap();

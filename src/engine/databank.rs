@@ -977,8 +977,8 @@ impl Databank {
 /// `tagged-1`: every term carries its analyzer's tag (`spanish:huert`, see
 /// `analysis::multilingual`). `tagged-2`: and words are analysed in their NFKC form (decomposed
 /// accents and Hangul, full-width letters: see `analysis::language_tokenizer`). `tagged-3`: Thai,
-/// Lao, Khmer and Myanmar in bigrams, and only accents folded (not Indic or Thai vowel signs,
-/// nor Cyrillic `й`, `ї`: see `analysis::folding`). Older indexes have no format (their terms
+/// Lao, Khmer and Myanmar in bigrams, Traditional Chinese read as Simplified, and only accents
+/// folded (not Indic or Thai vowel signs, nor Cyrillic `й`, `ї`: see `analysis::folding`). Older indexes have no format (their terms
 /// were untagged).
 pub const TERM_FORMAT: &str = "tagged-3";
 

@@ -31,6 +31,22 @@ pub fn is_cjk(c: char) -> bool {
     )
 }
 
+/// Appends a CJK piece to `out`, its Traditional Chinese characters in their Simplified form
+/// (`開心農場` → `开心农场`, `兒童` → `儿童`): the same word written either way must find the
+/// other, in documents and in queries alike. Hangul and kana have no such forms.
+pub fn push_simplified(piece: &str, out: &mut String) {
+    if piece.chars().any(is_han) {
+        out.push_str(&fast2s::convert(piece));
+    } else {
+        out.push_str(piece);
+    }
+}
+
+/// Whether `c` is a Han character (a CJK ideograph).
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
 /// Whether the word holds any CJK character.
 pub fn has_cjk(word: &str) -> bool {
     !word.is_ascii() && word.chars().any(is_cjk)
@@ -117,6 +133,20 @@ mod tests {
         let grams: Vec<&str> = bigrams(run).iter().map(|&(a, b)| &run[a..b]).collect();
         assert_eq!(grams, ["โร", "รง", "งเ", "เรี", "รีย", "ยน"]);
         assert!(has_cjk(run));
+    }
+
+    #[test]
+    fn traditional_chinese_is_read_as_simplified() {
+        let simplified = |text: &str| {
+            let mut out = String::new();
+            push_simplified(text, &mut out);
+            out
+        };
+        assert_eq!(simplified("開心"), "开心");
+        assert_eq!(simplified("農場"), "农场");
+        assert_eq!(simplified("兒童"), "儿童");
+        assert_eq!(simplified("儿童"), "儿童");
+        assert_eq!(simplified("학교"), "학교");
     }
 
     #[test]

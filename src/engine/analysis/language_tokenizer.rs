@@ -33,7 +33,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
-use super::cjk::{character_starts, has_cjk, is_cjk};
+use super::cjk::{character_starts, has_cjk, is_cjk, push_simplified};
 use super::folding::fold_accents_into;
 use super::stem_cache::with_stemmed_forms;
 
@@ -344,7 +344,7 @@ impl LanguageTokenStream<'_> {
         token.text.clear();
         token.text.push_str(self.tag);
         if piece.cjk {
-            token.text.push_str(text);
+            push_simplified(text, &mut token.text);
         } else {
             match self.stemmer {
                 Some(algorithm) => {

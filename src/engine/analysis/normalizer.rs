@@ -14,7 +14,7 @@ use std::collections::VecDeque;
 use frostem::Algorithm;
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
-use super::cjk::{bigrams, has_cjk, script_runs};
+use super::cjk::{bigrams, has_cjk, push_simplified, script_runs};
 use super::folding::fold_accents;
 use super::stem_cache::with_stemmed_forms;
 
@@ -128,7 +128,9 @@ impl<S: TokenStream> LanguageNormalizerStream<'_, S> {
                 let mut piece = token.clone();
                 let text = &run.text[from..to];
                 piece.text = if run.cjk {
-                    text.to_string()
+                    let mut simplified = String::with_capacity(text.len());
+                    push_simplified(text, &mut simplified);
+                    simplified
                 } else {
                     match self.stemmer {
                         Some(algorithm) => {
