@@ -444,6 +444,18 @@ fn singular_and_plural_find_each_other_where_the_stemmer_keeps_them_apart() {
             "Patis escolars oberts",
             "Els patis escolars s'obren al barri els caps de setmana.",
         ),
+        document(
+            "gl-plural",
+            Some("gl"),
+            "Hortas escolares ecolóxicas en Santiago",
+            "Os nenos e nenas coidan as hortas das súas escolas.",
+        ),
+        document(
+            "el-plural",
+            Some("el"),
+            "Δημοτικό συμβούλιο για τα παιδιά της Αθήνας",
+            "Τα παιδιά των σχολείων συζητούν με τον δήμαρχο.",
+        ),
     ];
     let server = Server::with_documents(&docs);
     let mut young = hits(&server, "joven");
@@ -453,4 +465,10 @@ fn singular_and_plural_find_each_other_where_the_stemmer_keeps_them_apart() {
     youngs.sort();
     assert_eq!(youngs, ["es-plural", "es-singular"]);
     assert_eq!(hits(&server, "pati escolar"), ["ca-plural"]);
+    // Galician has no Snowball stemmer: it is stemmed as Portuguese.
+    assert_eq!(hits(&server, "neno"), ["gl-plural"]);
+    assert_eq!(hits(&server, "horta escolar"), ["gl-plural"]);
+    // Greek: `παιδί` (child) stems to `παιδ`, `παιδιά` (children) to `πα`.
+    assert_eq!(hits(&server, "παιδί"), ["el-plural"]);
+    assert_eq!(hits(&server, "παιδι"), ["el-plural"]);
 }
