@@ -69,6 +69,8 @@ fn main() {
                 .collect();
             databank.load(rows, OnError::Abort, false).expect("load");
         }
+        // What the server does once writes go quiet: one segment.
+        databank.compact().expect("compact");
         databank.close().expect("close");
         println!("index built in {:.1} s", started.elapsed().as_secs_f64());
     }
