@@ -1,8 +1,8 @@
-//! Suggestions through the real server, on the seed data.
+//! Suggestions through the real server, on the seed data and on a few CJK and Thai titles.
 
 mod common;
 
-use common::Server;
+use common::{document, Server};
 use serde_json::Value;
 
 fn suggestions(server: &Server, q: &str) -> Vec<Value> {
@@ -92,4 +92,39 @@ fn concept_suggestions_follow_the_query_language() {
     );
     let (status, _) = server.get("/v1/suggest?q=parti&locale=zz");
     assert_eq!(status, 400);
+}
+
+#[test]
+fn a_word_inside_a_cjk_or_thai_title_is_completed() {
+    // Japanese, Chinese and Thai write words together: a word typed is found inside a title.
+    let server = Server::with_documents(&[
+        document(
+            "ja-map",
+            Some("ja"),
+            "横浜市の通学路安全マップ",
+            "子どもたちが通学路の危ない場所を地図にまとめた。",
+        ),
+        document(
+            "zh-farm",
+            Some("zh"),
+            "台北市開心農場",
+            "兒童與家長一起在社區農場種菜。",
+        ),
+        document(
+            "th-garden",
+            Some("th"),
+            "โรงเรียนสวนผักในกรุงเทพมหานคร",
+            "นักเรียนปลูกผักในสวนของโรงเรียน",
+        ),
+    ]);
+    let texts = |q: &str| -> Vec<String> {
+        suggestions(&server, q)
+            .iter()
+            .map(|s| s["text"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(texts("通学"), ["横浜市の通学路安全マップ"]);
+    assert_eq!(texts("农场"), ["台北市開心農場"]);
+    assert_eq!(texts("สวนผัก"), ["โรงเรียนสวนผักในกรุงเทพมหานคร"]);
+    assert!(texts("学校").is_empty());
 }

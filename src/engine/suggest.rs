@@ -4,7 +4,8 @@
 //! The suggester is built from fast fields (`suggest_title`, `suggest_city`), counting live
 //! documents per value, once per index generation (lazily, on the first suggestion after a
 //! commit). A query matches an entry when every query word starts a word of the entry (the last
-//! one may be a prefix), accents and case aside. Concept terms are offered in the query's
+//! one may be a prefix), accents and case aside; in CJK and Thai, written without spaces, a
+//! query word may start anywhere in a run of the entry. Concept terms are offered in the query's
 //! language: the `locale` given, or Korean for a query in Hangul; titles and cities in any.
 
 use std::collections::{BTreeMap, HashMap};
@@ -13,6 +14,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use tantivy::Searcher;
 
+use crate::engine::analysis::cjk::{character_starts, has_cjk, push_simplified};
 use crate::engine::analysis::folding::fold_accents;
 use crate::engine::databank::Databank;
 use crate::engine::error::{Error, Result};
@@ -44,9 +46,17 @@ pub struct SuggestIndex {
     words: BTreeMap<String, Vec<u32>>,
 }
 
+/// Text as the suggester compares it: lowercase, accents folded, Traditional Chinese as
+/// Simplified.
 fn fold(text: &str) -> String {
-    fold_accents(&text.to_lowercase())
+    let folded = fold_accents(&text.to_lowercase());
+    let mut simplified = String::with_capacity(folded.len());
+    push_simplified(&folded, &mut simplified);
+    simplified
 }
+
+/// Longest CJK run of a title whose inner starts are indexed (see [`SuggestIndex::build`]).
+const MAX_INDEXED_RUN_CHARS: usize = 48;
 
 fn words(folded: &str) -> impl Iterator<Item = &str> {
     folded
@@ -101,9 +111,18 @@ impl SuggestIndex {
             let folded = fold(&text);
             let position = entries.len() as u32;
             for word in words(&folded) {
-                let list = index.entry(word.to_string()).or_default();
-                if list.last() != Some(&position) {
-                    list.push(position);
+                // CJK and Thai write words together: a word typed is found anywhere in a run
+                // (`通学路` in `横浜市の通学路安全マップ`), so every start inside one is indexed.
+                let inner_starts: Vec<usize> = if has_cjk(word) {
+                    character_starts(word).take(MAX_INDEXED_RUN_CHARS).collect()
+                } else {
+                    vec![0]
+                };
+                for start in inner_starts {
+                    let list = index.entry(word[start..].to_string()).or_default();
+                    if list.last() != Some(&position) {
+                        list.push(position);
+                    }
                 }
             }
             entries.push((Suggestion { text, kind, count }, folded, language));
@@ -141,7 +160,9 @@ impl SuggestIndex {
             })
             .filter(|(_, text, _)| {
                 let entry_words: Vec<&str> = words(text).collect();
-                complete.iter().all(|word| entry_words.contains(word))
+                complete.iter().all(|word| {
+                    entry_words.contains(word) || (has_cjk(word) && text.contains(word))
+                })
             })
             .map(|(suggestion, text, _)| (suggestion, text.starts_with(&folded), text.len()))
             .collect();
