@@ -128,4 +128,9 @@ fn did_you_mean_when_nothing_matches() {
     assert!(search(&server, "q=lyon")["did_you_mean"].is_null());
     // Nothing close: no suggestion.
     assert!(search(&server, "q=qqqqxxxx")["did_you_mean"].is_null());
+    // The suggestion is written as the titles write it, accents included (and capitalised
+    // when the word typed was).
+    assert_eq!(search(&server, "q=Kiln")["did_you_mean"], "Köln");
+    assert_eq!(search(&server, "q=zerp")["did_you_mean"], "zéro");
+    assert_eq!(search(&server, "q=Leom")["did_you_mean"], "León");
 }

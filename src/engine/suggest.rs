@@ -19,6 +19,7 @@ use crate::engine::analysis::folding::fold_accents;
 use crate::engine::databank::Databank;
 use crate::engine::error::{Error, Result};
 use crate::engine::schema::{SUGGEST_CITY, SUGGEST_TITLE};
+use unicode_normalization::char::is_combining_mark;
 
 /// Most suggestions returned.
 pub const MAX_SUGGESTIONS: usize = 10;
@@ -238,7 +239,42 @@ impl SuggestIndex {
                 }
             }
         }
-        best.map(|(_, _, word)| word.to_string())
+        let (_, _, closest) = best?;
+        Some(self.as_written(closest, word.chars().next().is_some_and(char::is_uppercase)))
+    }
+
+    /// A known word (folded) as the titles write it, with its accents (`київ` → `Київ`,
+    /// `παιδιων` → `παιδιών`): the spelling of the most initiatives (then the one with more
+    /// accents); lowercase unless `capitalised` (the word typed was).
+    fn as_written(&self, folded: &str, capitalised: bool) -> String {
+        let mut spellings: BTreeMap<String, u64> = BTreeMap::new();
+        for &position in self.words.get(folded).into_iter().flatten() {
+            let Some((suggestion, _, _)) = self.entries.get(position as usize) else {
+                continue;
+            };
+            let words = suggestion
+                .text
+                .split(|c: char| !c.is_alphanumeric() && !is_combining_mark(c));
+            for word in words.filter(|word| fold(word) == folded) {
+                *spellings.entry(word.to_lowercase()).or_default() += suggestion.count;
+            }
+        }
+        let written = spellings
+            .into_iter()
+            .max_by_key(|(word, count)| (*count, word.chars().filter(|c| !c.is_ascii()).count()))
+            .map(|(word, _)| word);
+        let written = written.map(|word| {
+            if capitalised {
+                let mut chars = word.chars();
+                chars
+                    .next()
+                    .map(|first| first.to_uppercase().chain(chars).collect())
+                    .unwrap_or_default()
+            } else {
+                word
+            }
+        });
+        written.unwrap_or_else(|| folded.to_string())
     }
 }
 
