@@ -1,7 +1,8 @@
 //! Typo tolerance: the index terms within a small edit distance of a query word's forms.
 //!
 //! Rules: a word of 5+ characters (counted after accent folding) may match with 1 edit, 9+
-//! with 2 (up to [`MAX_WORD_CHARS`]); never numbers, never CJK, never the first letter, never inside quoted phrases. The
+//! with 2 (up to [`MAX_WORD_CHARS`]); never Vietnamese syllables typed with their marks, never
+//! numbers, never CJK, never the first letter, never inside quoted phrases. The
 //! index holds analysed forms (stems), so the distance is measured between the query's forms and
 //! the index's, and a form is allowed no more edits than its own length earns (a 4-letter stem
 //! gets none): `partcipation` (stem `partcip`) finds `particip`, `escolres` finds `escolar`.
@@ -31,6 +32,15 @@ const MAX_ALTERNATIVES: usize = 24;
 
 /// The edits a query word may have: 0 (none), 1 or 2.
 pub fn allowed_edits(word: &str) -> u8 {
+    // Vietnamese syllables are short and told apart by their marks, which folding drops:
+    // `đường` (road) is one edit from `đồng`, `động`, `đông`. A word typed with Vietnamese
+    // letters or tone marks is taken as spelled.
+    if word.chars().any(|c| {
+        matches!(c, 'ơ' | 'Ơ' | 'ư' | 'Ư' | 'đ' | 'Đ' | 'ă' | 'Ă')
+            || ('\u{1EA0}'..='\u{1EF9}').contains(&c)
+    }) {
+        return 0;
+    }
     let folded = fold_accents(&word.to_lowercase());
     if folded.chars().any(|c| c.is_ascii_digit()) || crate::engine::analysis::cjk::has_cjk(&folded)
     {
@@ -254,5 +264,8 @@ mod tests {
         assert_eq!(allowed_edits("jardins"), 1);
         assert_eq!(allowed_edits("educación"), 2);
         assert_eq!(allowed_edits(&"a".repeat(MAX_WORD_CHARS + 1)), 0);
+        assert_eq!(allowed_edits("đường"), 0);
+        assert_eq!(allowed_edits("trường"), 0);
+        assert_eq!(allowed_edits("truong"), 1);
     }
 }
