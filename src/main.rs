@@ -30,6 +30,13 @@ fn main() {
         Command::Restore(args) => cli::backup::restore(&cli, args),
     };
     if let Err(error) = result {
+        // Output piped into `head` that stopped reading: nothing went wrong.
+        if error
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        {
+            return;
+        }
         eprintln!("databank: {error}");
         std::process::exit(1);
     }

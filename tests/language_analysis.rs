@@ -360,6 +360,18 @@ fn thai_without_spaces_indic_vowel_signs_and_traditional_chinese_are_searchable(
             "शहर के बच्चे अपने मोहल्ले में काम सीखते हैं।",
         ),
         document(
+            "ta-centre",
+            Some("ta"),
+            "சென்னை குழந்தைகள் மையம்",
+            "மாணவர்கள் நூலக மையம் ஒன்றில் படிக்கிறார்கள்.",
+        ),
+        document(
+            "my-garden",
+            Some("my"),
+            "ဟင်းရွက်",
+            "ကျောင်းသားများ ဟင်းရွက် စိုက်ပျိုးကြသည်။",
+        ),
+        document(
             "zh-farm",
             Some("zh"),
             "台北市開心農場",
@@ -383,10 +395,23 @@ fn thai_without_spaces_indic_vowel_signs_and_traditional_chinese_are_searchable(
     // Traditional and Simplified Chinese find each other.
     assert_eq!(hits(&server, "开心农场"), ["zh-farm"]);
     assert_eq!(hits(&server, "儿童"), ["zh-farm"]);
-    // A highlight keeps Thai vowel marks with their letters.
+    // A highlight keeps Thai vowel marks with their letters, and marks only the word in a
+    // run holding the vowel AM (which NFKC splits in two).
     let response = server.search(&format!("q={}", urlencode("โรงเรียน")));
     let title = response["hits"][0]["highlights"]["title"].as_str().unwrap();
     assert!(title.starts_with("<mark>โรงเรียน</mark>"), "{title}");
+    let response = server.search(&format!("q={}", urlencode("อาหาร")));
+    let description = response["hits"][0]["highlights"]["description"]
+        .as_str()
+        .unwrap();
+    assert!(
+        description.contains("ไปทำ<mark>อาหาร</mark>กลางวัน"),
+        "{description}"
+    );
+    // A word ending with a combining mark (the Tamil pulli, the Myanmar asat) is found as
+    // typed.
+    assert_eq!(hits(&server, "மையம்"), ["ta-centre"]);
+    assert_eq!(hits(&server, "ဟင်းရွက်"), ["my-garden"]);
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! `databank analyze --language ca "text"`: the tokens a text gives, to see what a language's
 //! analyzer does (stemming, folding, CJK bigrams) before relying on it.
 
+use std::io::Write;
+
 use clap::Args;
 
 use super::Cli;
@@ -20,9 +22,11 @@ pub struct AnalyzeArgs {
 pub fn run(cli: &Cli, args: &AnalyzeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let analysis = Analysis::new(&cli.catalog()?);
     let analyzer = analysis.analyzer_for(&args.language);
-    println!("analyzer: {analyzer}");
+    // Written, not printed: output piped into `head` ends quietly instead of panicking.
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "analyzer: {analyzer}")?;
     for token in analysis.tokens(analyzer, &args.text) {
-        println!("{:>4}  {}", token.position, token.text);
+        writeln!(out, "{:>4}  {}", token.position, token.text)?;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `databank search "query"`: one search from the terminal, as a table or `--json`.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 
 use clap::Args;
 
@@ -92,10 +93,12 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<(), Box<dyn std::error::Error
         cross_language: true,
     };
     let response = databank.search(&request)?;
+    // Written, not printed: output piped into `head` ends quietly instead of panicking.
+    let mut out = std::io::stdout().lock();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&response)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&response)?)?;
     } else {
-        print!("{}", table(&response));
+        write!(out, "{}", table(&response))?;
     }
     Ok(())
 }

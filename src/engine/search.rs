@@ -334,7 +334,7 @@ impl Databank {
                 if position >= DID_YOU_MEAN_WORDS {
                     return word.to_string();
                 }
-                match index.closest_word(word.trim_matches(|c: char| !c.is_alphanumeric())) {
+                match index.closest_word(crate::engine::query::parser::trim_word(word)) {
                     Some(closest) => {
                         changed = true;
                         closest

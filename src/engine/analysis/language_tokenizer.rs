@@ -435,6 +435,14 @@ impl TokenStream for LanguageTokenStream<'_> {
                     word.chars().for_each(|c| push_lowercase(self.lower, c));
                 } else {
                     word.nfkc().for_each(|c| push_lowercase(self.lower, c));
+                    // NFKC splits the Thai and Lao vowel AM in two: kept whole, a Thai word
+                    // keeps its length, so its bigrams keep their own offsets (highlights).
+                    if self.lower.contains(['\u{0E4D}', '\u{0ECD}']) {
+                        *self.lower = self
+                            .lower
+                            .replace("\u{0E4D}\u{0E32}", "\u{0E33}")
+                            .replace("\u{0ECD}\u{0EB2}", "\u{0EB3}");
+                    }
                 }
                 if has_cjk(self.lower) {
                     self.cut_pieces(from, to, position);

@@ -7,6 +7,8 @@
 //! * `AND`, `OR`, `+`, brackets and other operator characters are ignored; words joined by `/`,
 //!   `:`, `~`, `^` or `|` are separate words.
 
+use unicode_normalization::char::is_combining_mark;
+
 /// One clause of a query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Clause {
@@ -81,9 +83,7 @@ pub fn parse(query: &str) -> Vec<Clause> {
 }
 
 fn push(clauses: &mut Vec<Clause>, text: String, phrase: bool, negated: bool) {
-    let text = text
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_string();
+    let text = trim_word(&text).to_string();
     if text.chars().any(char::is_alphanumeric) {
         clauses.push(Clause {
             phrase: phrase && text.split_whitespace().nth(1).is_some(),
@@ -92,6 +92,13 @@ fn push(clauses: &mut Vec<Clause>, text: String, phrase: bool, negated: bool) {
             negated,
         });
     }
+}
+
+/// A word without the punctuation around it; a combining mark at its end is part of it (the
+/// Tamil pulli of `மையம்`, the Myanmar asat of `ရွက်`).
+pub fn trim_word(word: &str) -> &str {
+    word.trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim_end_matches(|c: char| !c.is_alphanumeric() && !is_combining_mark(c))
 }
 
 fn is_quote(c: char) -> bool {
@@ -144,6 +151,9 @@ mod tests {
         assert_eq!(parse("(huertos)"), vec![word("huertos")]);
         assert_eq!(parse("- -"), vec![]);
         assert_eq!(parse("d'infants"), vec![word("d"), word("infants")]);
+        // A combining mark ends a word: the Tamil pulli, the Myanmar asat.
+        assert_eq!(parse("மையம்,"), vec![word("மையம்")]);
+        assert_eq!(parse("(ရွက်)"), vec![word("ရွက်")]);
     }
 
     #[test]
