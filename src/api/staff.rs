@@ -136,11 +136,12 @@ pub async fn bulk(
             "content type {content_type:?} is not accepted; send application/x-ndjson, application/json (an array) or text/csv"
         ))
     })?;
+    let charset = ingest::charset(content_type);
     let body = body.map_err(|rejection| ApiError::from_body(rejection, state.bulk_limit))?;
     let databank = state.databank();
     let (prepared, encoding) = blocking(move || {
-        let submission =
-            ingest::read(format, &body).map_err(|err| ApiError::InvalidBody(err.to_string()))?;
+        let submission = ingest::read_declared(format, &body, charset.as_deref())
+            .map_err(|err| ApiError::InvalidBody(err.to_string()))?;
         let encoding = submission.encoding;
         Ok((
             databank.prepare(submission.rows, on_error, dry_run),

@@ -20,7 +20,19 @@ const TRANSLATED_FIELDS: [&str; 3] = ["title", "summary", "description"];
 
 /// Reads a CSV body.
 pub fn read(body: &[u8]) -> Result<Submission, IngestError> {
-    let (mut text, encoding) = text::decode(body, true)?;
+    let (mut text, mut encoding) = text::decode(body, true)?;
+    if encoding == encoding_rs::WINDOWS_1252.name() {
+        // Central European and Turkish letters become other western letters in Windows-1252
+        // (`Győr` reads `Gyõr`), which no detector tells apart on a few rows; the rows' own
+        // languages and countries do.
+        if let Some(code_page) = code_page_of_rows(&text) {
+            let (decoded, _) = code_page.decode_without_bom_handling(body);
+            if !decoded.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c)) {
+                text = decoded.into_owned();
+                encoding = code_page.name();
+            }
+        }
+    }
     if !text.contains("\r\n") && text.contains('\r') {
         // Mac line ends (CR only; Excel for Mac writes line breaks inside cells as LF): the
         // reader counts lines on LF.
@@ -109,6 +121,64 @@ pub fn read(body: &[u8]) -> Result<Submission, IngestError> {
         rows.push(SubmittedRow { line, value });
     }
     Ok(Submission { rows, encoding })
+}
+
+/// The legacy code page the rows' `language` (or else `country`) column points to, when most
+/// rows that give one point to the same code page other than Windows-1252.
+fn code_page_of_rows(text: &str) -> Option<&'static encoding_rs::Encoding> {
+    use encoding_rs::{WINDOWS_1250, WINDOWS_1254, WINDOWS_1257};
+    let by_language = |code: &str| match code {
+        "cs" | "sk" | "sl" | "hu" | "pl" | "hr" | "bs" | "ro" | "sq" => Some(WINDOWS_1250),
+        "tr" | "az" => Some(WINDOWS_1254),
+        "lt" | "lv" | "et" => Some(WINDOWS_1257),
+        _ => None,
+    };
+    let by_country = |code: &str| match code {
+        "cz" | "sk" | "si" | "hu" | "pl" | "hr" | "ba" | "ro" | "al" => Some(WINDOWS_1250),
+        "tr" => Some(WINDOWS_1254),
+        "lt" | "lv" | "ee" => Some(WINDOWS_1257),
+        _ => None,
+    };
+    let records: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+        .delimiter(detect_delimiter(text))
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .filter_map(Result::ok)
+        .collect();
+    let header_at = header_row(&records);
+    let header: Vec<String> = records.get(header_at)?.iter().map(column_name).collect();
+    let column = |name: &str| header.iter().position(|column| column == name);
+    let (language, country) = (column("language"), column("country"));
+    let mut votes: Vec<(&'static encoding_rs::Encoding, usize)> = Vec::new();
+    let mut rows = 0;
+    for record in records.iter().skip(header_at + 1) {
+        let cell = |at: Option<usize>| {
+            at.and_then(|at| record.get(at))
+                .map(|value| value.trim().to_ascii_lowercase())
+                .filter(|value| !value.is_empty())
+        };
+        let (language, country) = (cell(language), cell(country));
+        if language.is_none() && country.is_none() {
+            continue;
+        }
+        rows += 1;
+        let vote = match &language {
+            Some(code) => by_language(code),
+            None => country.as_deref().and_then(by_country),
+        };
+        if let Some(code_page) = vote {
+            match votes.iter_mut().find(|(known, _)| *known == code_page) {
+                Some((_, count)) => *count += 1,
+                None => votes.push((code_page, 1)),
+            }
+        }
+    }
+    votes
+        .into_iter()
+        .find(|(_, count)| 2 * count > rows)
+        .map(|(code_page, _)| code_page)
 }
 
 /// A header cell as a column name: trimmed, lowercase, without a byte-order mark.
@@ -401,6 +471,27 @@ mod tests {
             lines_and_results(body.as_bytes()),
             [(4, Ok("b-4".to_string()))]
         );
+    }
+
+    #[test]
+    fn central_european_rows_are_read_in_their_code_page() {
+        // Hungarian `ő`, `ű` and Czech `ě`, `ř` are other western letters in Windows-1252.
+        let text = "id;title;city;country;language\r\nhu-1;Idősek klubja;Győr;HU;hu\r\ncz-1;Dětské hřiště;Brno;CZ;\r\n";
+        let (body, _, _) = encoding_rs::WINDOWS_1250.encode(text);
+        let submission = read(&body).expect("read");
+        assert_eq!(submission.encoding, "windows-1250");
+        assert_eq!(
+            submission.rows[0].value.as_ref().expect("row")["city"],
+            "Győr"
+        );
+        assert_eq!(
+            submission.rows[1].value.as_ref().expect("row")["title"],
+            "Dětské hřiště"
+        );
+        // Western rows stay Windows-1252.
+        let text = "id;title;city;country\r\nes-1;Niños del barrio;Cádiz;ES\r\n";
+        let (body, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+        assert_eq!(read(&body).expect("read").encoding, "windows-1252");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! the bytes are plainly in (see [`legacy_encoding`]).
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use encoding_rs::{Encoding, MACINTOSH, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 use super::IngestError;
 
@@ -52,9 +52,21 @@ pub fn decode(body: &[u8], legacy: bool) -> Result<(String, &'static str), Inges
 fn legacy_or_mixed(body: &[u8]) -> Result<(String, &'static str), IngestError> {
     let telling =
         |c: char| matches!(c as u32, 0x00A0..=0x024F | 0x0370..=0x04FF | 0x2010..=0x2027 | 0x20AC);
+    // Counted only inside a word (a letter beside it in the same valid stretch): the byte
+    // pairs of an EUC-KR or Shift_JIS text that happen to be valid UTF-8 stand alone.
+    let in_words = |valid: &str| {
+        let chars: Vec<char> = valid.chars().collect();
+        (0..chars.len())
+            .filter(|&at| {
+                telling(chars[at])
+                    && ((at > 0 && chars[at - 1].is_alphabetic())
+                        || chars.get(at + 1).is_some_and(|next| next.is_alphabetic()))
+            })
+            .count()
+    };
     let (utf8, invalid) = body.utf8_chunks().fold((0, 0), |(utf8, invalid), chunk| {
         (
-            utf8 + chunk.valid().chars().filter(|&c| telling(c)).count(),
+            utf8 + in_words(chunk.valid()),
             invalid + usize::from(!chunk.invalid().is_empty()),
         )
     });
@@ -97,33 +109,46 @@ fn legacy_encoding(body: &[u8]) -> &'static Encoding {
     if western != WINDOWS_1252 {
         return western;
     }
-    let generic = detector.guess(None, Utf8Detection::Deny);
-    if generic == WINDOWS_1252 {
-        return WINDOWS_1252;
-    }
     let nonsense = |encoding: &'static Encoding| {
         nonsense_in_words(&encoding.decode_without_bom_handling(body).0)
     };
-    if nonsense(WINDOWS_1252) > 0 && nonsense(generic) == 0 {
-        generic
-    } else {
-        WINDOWS_1252
+    let western_nonsense = nonsense(WINDOWS_1252);
+    if western_nonsense == 0 {
+        return WINDOWS_1252;
     }
+    let generic = detector.guess(None, Utf8Detection::Deny);
+    // Mac Roman (old Excel for Mac), which chardetng does not know: its accented letters are
+    // Windows-1252's dashes, daggers and controls (`C‡diz`, `HuŽrfanos`, `Ni–os`).
+    for candidate in [generic, MACINTOSH] {
+        if candidate != WINDOWS_1252 && nonsense(candidate) == 0 {
+            return candidate;
+        }
+    }
+    WINDOWS_1252
 }
 
-/// Characters that Windows-1252 decoding of central European or Turkish text puts inside
-/// words, and that western text has there only by accident: symbols (`£`, `³`, `¹`, `¿`...)
-/// touching a letter, Icelandic letters (`ð`, `þ`, `ý`), `Ÿ`.
+/// Characters that a wrong decoding puts inside words, and that text in the right one has
+/// there only by accident: Windows-1252's symbols that are central European letters (`£ódŸ`,
+/// `szkó³`, `mo¿e`; `¿` and `¡` only after a letter: Spanish opens questions with them),
+/// Icelandic letters (`ð`, `þ`, `ý`: Turkish `ğ`, `ş`, `ı`), `Ÿ`, C1 controls (bytes with no
+/// character), and punctuation glued between two letters (Mac Roman's accents: `C‡diz`,
+/// `Ni–os`). Signs legitimately beside letters (`°C`, `m²`, `nº`) are not counted.
 fn nonsense_in_words(text: &str) -> usize {
-    const SYMBOLS: &str = "£¤¥¦§¨¬¯°±²³´µ¶¸¹¼½¾¿×÷ƒˆ˜†‡‰";
+    const LETTER_SYMBOLS: &str = "£¥¯³¹¼¾ƒˆ˜†‡‰";
+    const OPENING_SYMBOLS: &str = "¿¡";
     const RARE_LETTERS: &str = "ðþýÐÞÝŸ";
+    const PUNCTUATION: &str = "–—•…™‹›„";
     let chars: Vec<char> = text.chars().collect();
     (0..chars.len())
         .filter(|&at| {
             let c = chars[at];
-            let touches_letter = (at > 0 && chars[at - 1].is_alphabetic())
-                || chars.get(at + 1).is_some_and(|next| next.is_alphabetic());
-            RARE_LETTERS.contains(c) || (SYMBOLS.contains(c) && touches_letter)
+            let after_letter = at > 0 && chars[at - 1].is_alphabetic();
+            let before_letter = chars.get(at + 1).is_some_and(|next| next.is_alphabetic());
+            RARE_LETTERS.contains(c)
+                || is_c1_control(c)
+                || (LETTER_SYMBOLS.contains(c) && (after_letter || before_letter))
+                || (OPENING_SYMBOLS.contains(c) && after_letter)
+                || (PUNCTUATION.contains(c) && after_letter && before_letter)
         })
         .count()
 }
@@ -187,6 +212,12 @@ mod tests {
             }
         }
         assert!(checked > 300, "{checked}");
+        // Signs beside letters that western text has: not taken for another code page.
+        let signs = "id;title\r\nes-1;¿Qué hacemos? ¡Vamos! 20°C, 500 m², nº 3, 1ª fase\r\n";
+        assert_eq!(
+            decode(&encoded(WINDOWS_1252, signs), true).map_err(|err| err.to_string()),
+            Ok((signs.to_string(), "windows-1252"))
+        );
         // `é` + no-break space + `»` happens to be valid UTF-8 (U+A83B): still Windows-1252.
         let french = "id;title\r\nfr-1;« L'école d'été » : CAFÉ !\r\n";
         assert_eq!(
@@ -226,10 +257,27 @@ mod tests {
     }
 
     #[test]
-    fn an_encoding_that_is_none_of_these_is_refused() {
-        // Mac Roman `è` is 0x8F, no character in Windows-1252.
+    fn mac_roman_is_recognised_and_other_encodings_refused() {
+        // Old Excel for Mac: `è` is 0x8F (no character in Windows-1252), `é` 0x8E (`Ž`).
         let body = b"id;title;city\rch-1;Gen\x8fve, ville \x8educative;Gen\x8fve\r";
-        let error = decode(body, true).expect_err("refused").to_string();
+        let (text, encoding) = decode(body, true).expect("read");
+        assert_eq!(encoding, "macintosh");
+        assert!(text.contains("Genève, ville éducative"), "{text}");
+        let spanish = encoded(
+            encoding_rs::MACINTOSH,
+            "id;title;city\res-1;Huérfanos y niños de Cádiz;Cádiz\r",
+        );
+        assert_eq!(
+            decode(&spanish, true).map_err(|err| err.to_string()),
+            Ok((
+                "id;title;city\res-1;Huérfanos y niños de Cádiz;Cádiz\r".to_string(),
+                "macintosh"
+            ))
+        );
+        // Bytes that no candidate reads as text are refused.
+        let error = decode(b"id;title\nx-1;a\xd0b\x81\n", true)
+            .expect_err("refused")
+            .to_string();
         assert!(error.contains("CSV UTF-8"), "{error}");
         // JSON is UTF-8 or nothing.
         assert!(decode("Le\u{f3}n".as_bytes(), false).is_ok());
