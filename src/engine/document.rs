@@ -639,7 +639,7 @@ fn text(
 }
 
 /// Whether a cell holds a spreadsheet's error value, in any of its languages: `#N/A`, `#N/D`,
-/// `#NV`, `#REF!`, `#¡VALOR!`, `#WERT!`, `#DIV/0!`, `#NAME?`, `#NOM?`, LibreOffice's `Err:502`...
+/// `#Н/Д`, `#NV`, `#YOK`, `#REF!`, `#¡VALOR!`, `#WERT!`, `#DIV/0!`, `#NAME?`, `#NOM?`, LibreOffice's `Err:502`...
 fn is_spreadsheet_error(text: &str) -> bool {
     if let Some(code) = text.strip_prefix("Err:") {
         return code.len() == 3 && code.bytes().all(|byte| byte.is_ascii_digit());
@@ -649,10 +649,17 @@ fn is_spreadsheet_error(text: &str) -> bool {
     };
     let shaped = (2..=16).contains(&name.chars().count())
         && !name.chars().any(|c| c.is_lowercase() || c.is_whitespace());
+    // `#N/A` in other languages: `#N/D`, `#N/B`, `#I/T`, `#Н/Д`, `#Δ/Υ` (a letter, a slash, a
+    // letter), German `#NV`, Turkish `#YOK`.
+    let not_available = {
+        let letters: Vec<char> = name.chars().collect();
+        matches!(letters.as_slice(), [a, '/', b] if a.is_uppercase() && b.is_uppercase())
+    };
     shaped
         && (name.ends_with('!')
             || name.ends_with('?')
-            || matches!(name, "N/A" | "N/D" | "NV" | "NA" | "GETTING_DATA"))
+            || not_available
+            || matches!(name, "NV" | "YOK" | "GETTING_DATA"))
 }
 
 fn required_text(
@@ -727,6 +734,46 @@ fn url_field(source: &Map<String, Value>, problems: &mut Problems) -> Option<Str
         _ => {
             problems.add("url", format!("{text:?} is not an absolute http(s) URL"));
             None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_spreadsheet_error;
+
+    #[test]
+    fn spreadsheet_error_values_in_their_languages() {
+        for error in [
+            "#N/A",
+            "#N/D",
+            "#N/B",
+            "#I/T",
+            "#Н/Д",
+            "#Δ/Υ",
+            "#NV",
+            "#YOK",
+            "#REF!",
+            "#¡VALOR!",
+            "#WERT!",
+            "#DIV/0!",
+            "#NAME?",
+            "#NOM?",
+            "#¿NOMBRE?",
+            "Err:502",
+        ] {
+            assert!(is_spreadsheet_error(error), "{error}");
+        }
+        for text in [
+            "#EducaCiudad",
+            "#MeToo",
+            "#NA",
+            "#1",
+            "Err:50",
+            "N/A",
+            "#Patios abiertos!",
+        ] {
+            assert!(!is_spreadsheet_error(text), "{text}");
         }
     }
 }
