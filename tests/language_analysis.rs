@@ -233,6 +233,20 @@ fn accents_are_optional_in_queries_and_documents() {
 }
 
 #[test]
+fn catalan_geminated_l_is_found_with_or_without_its_middle_dot() {
+    let docs = vec![document(
+        "ca-collegi",
+        Some("ca"),
+        "Col·laboració entre el col·legi i les famílies",
+        "Les famílies col·laboren amb l'escola del barri.",
+    )];
+    let server = Server::with_documents(&docs);
+    assert_eq!(hits(&server, "col·laboració"), ["ca-collegi"]);
+    assert_eq!(hits(&server, "collaboracio"), ["ca-collegi"]);
+    assert_eq!(hits(&server, "collegi"), ["ca-collegi"]);
+}
+
+#[test]
 fn a_korean_word_inside_a_longer_phrase_is_found() {
     let server = Server::with_documents(&fixtures());
     // `교육공동체` sits inside `마을교육공동체를`.

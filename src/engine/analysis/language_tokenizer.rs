@@ -276,7 +276,17 @@ impl LanguageTokenStream<'_> {
             }
             let (c, width) = char_at(text, at);
             if !self.in_word.has(c) {
-                break;
+                // Catalan writes `l·l` inside words (`col·legi`, `participació` aside): the
+                // middle dot keeps the word whole (folding then drops it: `collegi`).
+                let geminated = c == '·'
+                    && at > from
+                    && bytes[at - 1].eq_ignore_ascii_case(&b'l')
+                    && bytes
+                        .get(at + width)
+                        .is_some_and(|next| next.eq_ignore_ascii_case(&b'l'));
+                if !geminated {
+                    break;
+                }
             }
             if script != Script::Normalise {
                 script = if self.nfkc_stable.has(c) {

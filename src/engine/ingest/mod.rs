@@ -166,9 +166,12 @@ fn workbook_kind(body: &[u8]) -> Option<&'static str> {
 }
 
 fn read_ndjson(body: &[u8]) -> Result<Submission, IngestError> {
-    // UTF-16 with a byte-order mark (what Windows PowerShell writes) is decoded first.
+    // UTF-16 (what Windows PowerShell writes, with a byte-order mark) is decoded first.
     let decoded;
-    let (body, encoding) = if body.starts_with(b"\xFF\xFE") || body.starts_with(b"\xFE\xFF") {
+    let utf16 = body.starts_with(b"\xFF\xFE")
+        || body.starts_with(b"\xFE\xFF")
+        || text::utf16_without_bom(body).is_some();
+    let (body, encoding) = if utf16 {
         let (text, encoding) = text::decode_json(body)?;
         decoded = text;
         (decoded.as_bytes(), encoding)

@@ -32,6 +32,12 @@ pub fn decode(body: &[u8], legacy: bool) -> Result<(String, &'static str), Inges
         }
         return Ok((text.into_owned(), encoding.name()));
     }
+    if let Some(encoding) = utf16_without_bom(body) {
+        let (text, had_errors) = encoding.decode_without_bom_handling(body);
+        if !had_errors {
+            return Ok((text.into_owned(), encoding.name()));
+        }
+    }
     match std::str::from_utf8(body) {
         Ok(text) => Ok((text.to_string(), "UTF-8")),
         Err(_) if legacy => legacy_or_mixed(body),
@@ -157,6 +163,30 @@ fn is_c1_control(c: char) -> bool {
     ('\u{80}'..='\u{9F}').contains(&c)
 }
 
+/// UTF-16 written without a byte-order mark, told by its zero bytes: in text that is mostly
+/// ASCII, every other byte is zero (the odd ones in little-endian).
+pub fn utf16_without_bom(body: &[u8]) -> Option<&'static Encoding> {
+    if body.len() < 4 || body.len() % 2 != 0 {
+        return None;
+    }
+    let zeros_at = |parity: usize| {
+        body.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|byte| **byte == 0)
+            .count()
+    };
+    let half = body.len() / 2;
+    let (even, odd) = (zeros_at(0), zeros_at(1));
+    if 2 * odd > half && even * 10 < half {
+        Some(UTF_16LE)
+    } else if 2 * even > half && odd * 10 < half {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
 fn utf8(body: &[u8]) -> Result<(String, &'static str), IngestError> {
     std::str::from_utf8(body)
         .map(|text| (text.to_string(), "UTF-8"))
@@ -238,6 +268,19 @@ mod tests {
         ] {
             let decoded = decode(&encoded(encoding, text), true).map_err(|err| err.to_string());
             assert_eq!(decoded, Ok((text.to_string(), encoding.name())));
+        }
+    }
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_is_recognised() {
+        let text = "id;title\r\nes-1;Educación\r\n";
+        let little: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let big: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for (body, name) in [(little, "UTF-16LE"), (big, "UTF-16BE")] {
+            assert_eq!(
+                decode(&body, false).map_err(|err| err.to_string()),
+                Ok((text.to_string(), name))
+            );
         }
     }
 
