@@ -166,7 +166,7 @@ fn is_c1_control(c: char) -> bool {
 /// UTF-16 written without a byte-order mark, told by its zero bytes: in text that is mostly
 /// ASCII, every other byte is zero (the odd ones in little-endian).
 pub fn utf16_without_bom(body: &[u8]) -> Option<&'static Encoding> {
-    if body.len() < 4 || body.len() % 2 != 0 {
+    if body.len() < 4 || !body.len().is_multiple_of(2) {
         return None;
     }
     let zeros_at = |parity: usize| {
