@@ -244,6 +244,9 @@ fn catalan_geminated_l_is_found_with_or_without_its_middle_dot() {
     assert_eq!(hits(&server, "col·laboració"), ["ca-collegi"]);
     assert_eq!(hits(&server, "collaboracio"), ["ca-collegi"]);
     assert_eq!(hits(&server, "collegi"), ["ca-collegi"]);
+    let response = server.search("q=collaboracio&cross_language=false");
+    let title = response["hits"][0]["highlights"]["title"].as_str().unwrap();
+    assert!(title.starts_with("<mark>Col·laboració</mark>"), "{title}");
 }
 
 #[test]

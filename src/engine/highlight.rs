@@ -120,9 +120,11 @@ impl<'a> Highlighter<'a> {
     }
 }
 
-/// Whether `text` has a character that NFKC may change or a combining mark.
+/// Whether `text` has a character that NFKC may change, a combining mark, or a Catalan middle
+/// dot (`col·legi`): words the index's analyzer keeps whole where the quick one splits them.
 fn needs_normalising(text: &str) -> bool {
-    is_nfkc_quick(text.chars()) != IsNormalized::Yes || text.chars().any(is_combining_mark)
+    is_nfkc_quick(text.chars()) != IsNormalized::Yes
+        || text.chars().any(|c| is_combining_mark(c) || c == '·')
 }
 
 /// Whether a query term is marked in a text: not a stop word of the text's language (the words
