@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod params;
 pub mod staff;
+pub mod upkeep;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -68,6 +69,9 @@ pub struct ApiConfig {
     pub cache_max_age: u64,
     /// Where `POST /v1/admin/snapshot` writes; `None` = `snapshots/` in the data directory.
     pub snapshot_dir: Option<PathBuf>,
+    /// How long the index must go unwritten before a server merges its segments (`None`:
+    /// never; see [`upkeep`]).
+    pub compact_after: Option<Duration>,
 }
 
 /// The defaults: safe for a public machine, and the ones `databank serve` starts with.
@@ -90,6 +94,7 @@ impl Default for ApiConfig {
             max_queued_searches: 256,
             cache_max_age: 0,
             snapshot_dir: None,
+            compact_after: Some(Duration::from_secs(30)),
         }
     }
 }
@@ -145,6 +150,11 @@ impl AppState {
 /// The API's routes with every layer: request ids, tracing, CORS, compression, metrics, client
 /// identification; on public reads also the rate limit, the timeout and HTTP caching.
 pub fn router(databank: Arc<Databank>, config: ApiConfig) -> Router {
+    router_with_state(databank, config).0
+}
+
+/// [`router`], and the state its handlers share (the current engine, swapped by a reindex).
+fn router_with_state(databank: Arc<Databank>, config: ApiConfig) -> (Router, SharedState) {
     metrics::install();
     metrics::record_index(&databank);
     let state = Arc::new(AppState {
@@ -182,7 +192,8 @@ pub fn router(databank: Arc<Databank>, config: ApiConfig) -> Router {
         app = app.layer(cors);
     }
     let request_id = HeaderName::from_static(REQUEST_ID);
-    app.layer(PropagateRequestIdLayer::new(request_id.clone()))
+    let app = app
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &axum::http::Request<_>| {
@@ -202,7 +213,8 @@ pub fn router(databank: Arc<Databank>, config: ApiConfig) -> Router {
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .layer(axum::middleware::from_fn(drop_unfit_request_id))
-        .with_state(state)
+        .with_state(state.clone());
+    (app, state)
 }
 
 /// A request id from outside (a proxy's) is kept only when it is short and plain; otherwise a
@@ -311,7 +323,10 @@ pub async fn serve(
     config: ApiConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(databank, config).into_make_service_with_connect_info::<SocketAddr>();
+    let compact_after = config.compact_after;
+    let (app, state) = router_with_state(databank, config);
+    upkeep::start(Arc::downgrade(&state), compact_after);
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -82,8 +82,6 @@ pub struct ServeSettings {
     pub api: ApiConfig,
     /// How long in-flight requests may finish after SIGTERM.
     pub shutdown_grace: Duration,
-    /// How long the index must go unwritten before its segments are merged (`None`: never).
-    pub compact_after: Option<Duration>,
 }
 
 /// Parses the trusted proxy list (`10.0.0.1`, `10.0.0.0/8`, `::1`).

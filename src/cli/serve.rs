@@ -132,7 +132,6 @@ impl ServeArgs {
         Ok(ServeSettings {
             addr,
             no_seed: pick(self.no_seed, file.no_seed, || false),
-            compact_after: (compact_after > 0).then(|| Duration::from_secs(compact_after)),
             shutdown_grace: Duration::from_secs(pick(
                 self.shutdown_grace_secs,
                 file.shutdown_grace_secs,
@@ -163,6 +162,7 @@ impl ServeArgs {
                     .snapshot_dir
                     .clone()
                     .or_else(|| file.snapshot_dir.clone()),
+                compact_after: (compact_after > 0).then(|| Duration::from_secs(compact_after)),
             },
         })
     }
@@ -201,7 +201,6 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Error>
             }
         });
     }
-    upkeep(databank.clone(), settings.compact_after);
     if settings
         .api
         .admin_token
@@ -244,37 +243,6 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Error>
     drop(runtime);
     tracing::info!("stopped");
     Ok(())
-}
-
-/// Background upkeep once writes go quiet: the suggester ("did you mean" included) rebuilt for
-/// the last commit a second after it, so that suggestions follow the loads without a search
-/// waiting for the rebuild; and the index's segments merged into one after `compact_after`
-/// (a bulk load leaves many; each costs every search a term lookup).
-fn upkeep(databank: Arc<crate::engine::Databank>, compact_after: Option<Duration>) {
-    const SUGGESTER_QUIET: Duration = Duration::from_secs(1);
-    let tick = compact_after
-        .unwrap_or(Duration::MAX)
-        .clamp(Duration::from_millis(100), SUGGESTER_QUIET);
-    std::thread::spawn(move || loop {
-        std::thread::sleep(tick);
-        if !databank.suggestions_are_current() && databank.quiet_for(SUGGESTER_QUIET) {
-            if let Err(error) = databank.warm_suggestions() {
-                tracing::warn!(%error, "could not build the suggestions");
-            }
-        }
-        let Some(quiet) = compact_after else { continue };
-        let segments = databank.segment_count();
-        let started = std::time::Instant::now();
-        match databank.compact_when_quiet(quiet) {
-            Ok(true) => tracing::info!(
-                segments,
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "segments merged into one"
-            ),
-            Ok(false) => {}
-            Err(error) => tracing::warn!(%error, "could not merge the segments"),
-        }
-    });
 }
 
 async fn shutdown_signal() {

@@ -682,8 +682,10 @@ impl Databank {
 
     /// Merges the index's segments into one, when it has several and none is being merged
     /// (a background merge, another compaction): a search then looks each term up once
-    /// instead of once per segment. What searches find does not change. Waits for the
-    /// writer (a load in progress) and for the merge; true when segments were merged.
+    /// instead of once per segment. Which documents searches find does not change (their
+    /// scores may: deleted documents leave the term statistics). Waits for a load in progress
+    /// to start the merge, then for the merge, which loads do not wait for; true when
+    /// segments were merged.
     pub fn compact(&self) -> Result<bool> {
         self.merge_segments(self.lock_writer()?)
     }
@@ -720,8 +722,12 @@ impl Databank {
         if segments.len() < 2 {
             return Ok(false);
         }
+        let merge = writer.merge(&segments);
+        // The merge runs on tantivy's merge thread: loads may commit meanwhile (tantivy
+        // applies their deletes to the merged segment), instead of waiting seconds for it.
+        drop(writer);
         // Refused (`Err`) when a segment is already being merged: a later compaction will do.
-        if writer.merge(&segments).wait().is_err() {
+        if merge.wait().is_err() {
             return Ok(false);
         }
         #[cfg(unix)]

@@ -39,17 +39,12 @@ pub struct SnapshotInfo {
 }
 
 impl Databank {
-    /// A number that changes whenever a commit changes what searches see, and is the same for
-    /// the same commit across restarts and merges: the commit's identity, or, when the
-    /// databank cannot tell which commit its reader shows, a hash of the segments it reads.
+    /// A number that changes whenever what searches see changes — a commit, or a merge (which
+    /// drops deleted documents from the term statistics, so scores and orders may change) —
+    /// and is the same for the same segments across restarts.
     pub fn commit_fingerprint(&self) -> u64 {
         let searcher = self.searcher();
         let mut hasher = rustc_hash::FxHasher::default();
-        if let Some(commit) = self.commit_identity(&searcher) {
-            // Merges (background ones, compaction) keep it: what searches find is the same.
-            commit.hash(&mut hasher);
-            return hasher.finish();
-        }
         for segment in searcher.segment_readers() {
             segment.segment_id().hash(&mut hasher);
             segment.num_docs().hash(&mut hasher);
