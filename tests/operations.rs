@@ -77,6 +77,17 @@ fn metric(text: &str, series: &str) -> f64 {
         .unwrap_or(0.0)
 }
 
+/// The value of one metric of a running server.
+fn scraped(base: &str, series: &str) -> f64 {
+    let text = client()
+        .get(format!("{base}/metrics"))
+        .send()
+        .expect("GET")
+        .text()
+        .expect("text");
+    metric(&text, series)
+}
+
 #[test]
 fn rate_limit_answers_429_with_retry_after_then_recovers() {
     let server = seeded(&["--rate-limit", "2", "--rate-limit-burst", "3"]);
@@ -303,16 +314,7 @@ fn unchanged_index_answers_304_and_a_commit_makes_it_200_again() {
         .any(|value| value == "accept-encoding"));
     // A revalidation runs no search: the search metrics do not move; a bad parameter is
     // still a 400, not a 304.
-    let metrics_url = format!("{}/metrics", server.base);
-    let zero_results = || {
-        let text = client()
-            .get(&metrics_url)
-            .send()
-            .expect("GET")
-            .text()
-            .expect("text");
-        metric(&text, "databank_search_zero_results_total")
-    };
+    let zero_results = || scraped(&server.base, "databank_search_zero_results_total");
     let before = zero_results();
     let nothing = format!("{}/v1/search?q=zzzzqqqqxx", server.base);
     for _ in 0..3 {
@@ -398,16 +400,7 @@ fn segments_are_merged_once_writes_go_quiet_and_answers_stay_the_same() {
     for prefix in ["quiet-a", "quiet-b", "quiet-c"] {
         assert_eq!(load(&server.base, prefix, 3).expect("load").status(), 200);
     }
-    let metrics_url = format!("{}/metrics", server.base);
-    let segments = || {
-        let text = client()
-            .get(&metrics_url)
-            .send()
-            .expect("GET")
-            .text()
-            .expect("text");
-        metric(&text, "databank_segments")
-    };
+    let segments = || scraped(&server.base, "databank_segments");
     // Each batch committed a segment of its own.
     assert!(segments() >= 3.0, "{} segments", segments());
     let url = format!(

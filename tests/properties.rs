@@ -460,9 +460,12 @@ fn valid_document() -> impl Strategy<Value = Map<String, Value>> {
                     document.insert(name.into(), value);
                 }
             }
+            // Translations only with a language: without one, the language detected from
+            // the (random) text could be a translation's, which is refused (see
+            // `translation_in_the_detected_language_is_refused_naming_the_language`).
             let translations: Map<String, Value> = translated
                 .into_iter()
-                .filter(|code| Some(code) != language.as_ref())
+                .filter(|code| language.is_some() && Some(code) != language.as_ref())
                 .zip(entries)
                 .collect();
             if let Some(language) = language {
