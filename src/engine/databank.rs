@@ -9,7 +9,6 @@
 //! call acknowledged is durable and visible to the next search, all at once.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -176,13 +175,8 @@ pub struct Databank {
     active_analyzers: RwLock<Vec<String>>,
     /// Set while a commit has not reached the reader yet (see [`Databank::writer_searcher`]).
     reader_behind: AtomicBool,
-    /// The identity of the last commit (see [`Databank::commit_identity`]).
-    last_commit: Mutex<u64>,
     /// When this process last committed a write (see [`Databank::compact_when_quiet`]).
     last_write: Mutex<Option<Instant>>,
-    /// The reader generation the searches see and the commit identity it shows: a merge
-    /// gives a new generation of the same commit.
-    reader_view: Mutex<(u64, u64)>,
     directory: PathBuf,
 }
 
@@ -258,14 +252,9 @@ impl Databank {
             concepts,
             active_analyzers: RwLock::new(Vec::new()),
             reader_behind: AtomicBool::new(false),
-            last_commit: Mutex::new(0),
             last_write: Mutex::new(None),
-            reader_view: Mutex::new((u64::MAX, 0)),
             directory: directory.to_path_buf(),
         };
-        let metas = databank.index.load_metas()?;
-        databank.set_last_commit(metas.opstamp, metas.payload.as_deref().unwrap_or_default());
-        databank.note_reader_view();
         databank.refresh_active_analyzers()?;
         Ok(databank)
     }
@@ -628,56 +617,18 @@ impl Databank {
             prepared.set_payload(&payload);
             prepared.commit()
         });
-        let opstamp = match committed {
-            Ok(opstamp) => opstamp,
-            Err(err) => {
-                let _ = writer.rollback();
-                return Err(err.into());
-            }
-        };
-        self.set_last_commit(opstamp, &payload);
+        if let Err(err) = committed {
+            let _ = writer.rollback();
+            return Err(err.into());
+        }
         if let Ok(mut last_write) = self.last_write.lock() {
             *last_write = Some(Instant::now());
         }
         #[cfg(unix)]
         std::fs::File::open(&self.directory)?.sync_all()?;
-        self.reload_reader()?;
+        self.reader.reload()?;
         self.reader_behind.store(false, Ordering::SeqCst);
         Ok(())
-    }
-
-    /// Makes the last commit (or merge) visible to searches.
-    fn reload_reader(&self) -> Result<()> {
-        self.reader.reload()?;
-        self.note_reader_view();
-        Ok(())
-    }
-
-    /// Records which commit the reader's current generation shows.
-    fn note_reader_view(&self) {
-        let generation = self.reader.searcher().generation().generation_id();
-        let commit = self.last_commit.lock().map_or(0, |last| *last);
-        if let Ok(mut view) = self.reader_view.lock() {
-            *view = (generation, commit);
-        }
-    }
-
-    fn set_last_commit(&self, opstamp: u64, payload: &str) {
-        let mut hasher = rustc_hash::FxHasher::default();
-        opstamp.hash(&mut hasher);
-        payload.hash(&mut hasher);
-        if let Ok(mut last) = self.last_commit.lock() {
-            *last = hasher.finish();
-        }
-    }
-
-    /// The identity of the commit `searcher` shows (its operation stamp and payload, the same
-    /// across restarts and merges), or `None` when the databank cannot tell (a searcher of
-    /// a generation it has not recorded: a read-only databank that reloaded by itself, or
-    /// the moment between a reload and its record).
-    pub(crate) fn commit_identity(&self, searcher: &Searcher) -> Option<u64> {
-        let (generation, commit) = *self.reader_view.lock().ok()?;
-        (searcher.generation().generation_id() == generation).then_some(commit)
     }
 
     /// Merges the index's segments into one, when it has several and none is being merged
@@ -732,7 +683,7 @@ impl Databank {
         }
         #[cfg(unix)]
         std::fs::File::open(&self.directory)?.sync_all()?;
-        self.reload_reader()?;
+        self.reader.reload()?;
         Ok(true)
     }
 
@@ -776,7 +727,7 @@ impl Databank {
     /// reader if the last commit could not (which ids exist decides whether a write deletes).
     fn writer_searcher(&self) -> Result<Searcher> {
         if self.reader_behind.load(Ordering::SeqCst) {
-            self.reload_reader()?;
+            self.reader.reload()?;
             self.reader_behind.store(false, Ordering::SeqCst);
         }
         Ok(self.searcher())

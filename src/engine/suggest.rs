@@ -317,9 +317,9 @@ impl Databank {
     pub(crate) fn suggest_index_or_older(&self) -> Result<Arc<SuggestIndex>> {
         {
             let cache = self.suggest_cache()?;
-            if let (Some(built), Some(built_at)) = (&cache.built, cache.built_at) {
+            if let (Some((_, index)), Some(built_at)) = (&cache.built, cache.built_at) {
                 if built_at.elapsed() < STALE_SUGGESTER {
-                    return Ok(built.index.clone());
+                    return Ok(index.clone());
                 }
             }
         }
@@ -329,12 +329,11 @@ impl Databank {
     pub(crate) fn suggest_index(&self) -> Result<Arc<SuggestIndex>> {
         let searcher = self.searcher();
         let generation = searcher.generation().generation_id();
-        let commit = self.commit_identity(&searcher);
         {
             let mut cache = self.suggest_cache()?;
-            if let Some(built) = &cache.built {
-                if built.serves(generation, commit) || cache.building == Some(generation) {
-                    return Ok(built.index.clone());
+            if let Some((built_for, index)) = &cache.built {
+                if *built_for == generation || cache.building == Some(generation) {
+                    return Ok(index.clone());
                 }
             }
             cache.building = Some(generation);
@@ -349,13 +348,9 @@ impl Databank {
         if cache
             .built
             .as_ref()
-            .is_none_or(|built| built.generation < generation)
+            .is_none_or(|(built_for, _)| *built_for < generation)
         {
-            cache.built = Some(BuiltSuggester {
-                generation,
-                commit,
-                index: index.clone(),
-            });
+            cache.built = Some((generation, index.clone()));
             cache.built_at = Some(std::time::Instant::now());
         }
         Ok(index)
@@ -366,12 +361,11 @@ impl Databank {
     pub fn suggestions_are_current(&self) -> bool {
         let searcher = self.searcher();
         let generation = searcher.generation().generation_id();
-        let commit = self.commit_identity(&searcher);
         self.suggest_cache().is_ok_and(|cache| {
             cache
                 .built
                 .as_ref()
-                .is_some_and(|built| built.serves(generation, commit))
+                .is_some_and(|(built_for, _)| *built_for == generation)
         })
     }
 
@@ -385,24 +379,8 @@ impl Databank {
 /// The suggester of the last commit it was built for, and which commit one is being built for.
 #[derive(Default)]
 pub struct SuggestCache {
-    built: Option<BuiltSuggester>,
+    built: Option<(u64, Arc<SuggestIndex>)>,
     /// When `built` was built.
     built_at: Option<std::time::Instant>,
     building: Option<u64>,
-}
-
-/// A suggester and what it was built from.
-struct BuiltSuggester {
-    /// The reader generation.
-    generation: u64,
-    /// The commit (see `Databank::commit_identity`): a merge gives a new generation of the
-    /// same commit, which the same suggester serves.
-    commit: Option<u64>,
-    index: Arc<SuggestIndex>,
-}
-
-impl BuiltSuggester {
-    fn serves(&self, generation: u64, commit: Option<u64>) -> bool {
-        self.generation == generation || (commit.is_some() && self.commit == commit)
-    }
 }

@@ -123,6 +123,9 @@ pub fn read(body: &[u8]) -> Result<Submission, IngestError> {
     Ok(Submission { rows, encoding })
 }
 
+/// Rows read to tell a body's code page by its languages and countries.
+const ROWS_FOR_CODE_PAGE: usize = 500;
+
 /// The legacy code page the rows' `language` (or else `country`) column points to, when most
 /// rows that give one point to the same code page other than Windows-1252.
 fn code_page_of_rows(text: &str) -> Option<&'static encoding_rs::Encoding> {
@@ -146,6 +149,8 @@ fn code_page_of_rows(text: &str) -> Option<&'static encoding_rs::Encoding> {
         .from_reader(text.as_bytes())
         .records()
         .filter_map(Result::ok)
+        // The first rows tell: a sheet is one city's, or a few countries'.
+        .take(ROWS_FOR_CODE_PAGE)
         .collect();
     let header_at = header_row(&records);
     let header: Vec<String> = records.get(header_at)?.iter().map(column_name).collect();

@@ -61,14 +61,9 @@ fn legacy_or_mixed(body: &[u8]) -> Result<(String, &'static str), IngestError> {
     // Counted only inside a word (a letter beside it in the same valid stretch): the byte
     // pairs of an EUC-KR or Shift_JIS text that happen to be valid UTF-8 stand alone.
     let in_words = |valid: &str| {
-        let chars: Vec<char> = valid.chars().collect();
-        (0..chars.len())
-            .filter(|&at| {
-                telling(chars[at])
-                    && ((at > 0 && chars[at - 1].is_alphabetic())
-                        || chars.get(at + 1).is_some_and(|next| next.is_alphabetic()))
-            })
-            .count()
+        count_between_letters(valid, |c, after_letter, before_letter| {
+            telling(c) && (after_letter || before_letter)
+        })
     };
     let (utf8, invalid) = body.utf8_chunks().fold((0, 0), |(utf8, invalid), chunk| {
         (
@@ -144,19 +139,29 @@ fn nonsense_in_words(text: &str) -> usize {
     const OPENING_SYMBOLS: &str = "¿¡";
     const RARE_LETTERS: &str = "ðþýÐÞÝŸ";
     const PUNCTUATION: &str = "–—•…™‹›„";
-    let chars: Vec<char> = text.chars().collect();
-    (0..chars.len())
-        .filter(|&at| {
-            let c = chars[at];
-            let after_letter = at > 0 && chars[at - 1].is_alphabetic();
-            let before_letter = chars.get(at + 1).is_some_and(|next| next.is_alphabetic());
-            RARE_LETTERS.contains(c)
-                || is_c1_control(c)
-                || (LETTER_SYMBOLS.contains(c) && (after_letter || before_letter))
-                || (OPENING_SYMBOLS.contains(c) && after_letter)
-                || (PUNCTUATION.contains(c) && after_letter && before_letter)
-        })
-        .count()
+    count_between_letters(text, |c, after_letter, before_letter| {
+        RARE_LETTERS.contains(c)
+            || is_c1_control(c)
+            || (LETTER_SYMBOLS.contains(c) && (after_letter || before_letter))
+            || (OPENING_SYMBOLS.contains(c) && after_letter)
+            || (PUNCTUATION.contains(c) && after_letter && before_letter)
+    })
+}
+
+/// How many characters of `text` pass `test(c, after a letter, before a letter)`, in one pass
+/// without copying the text (bodies run to tens of megabytes).
+fn count_between_letters(text: &str, test: impl Fn(char, bool, bool) -> bool) -> usize {
+    let mut chars = text.chars().peekable();
+    let mut after_letter = false;
+    let mut count = 0;
+    while let Some(c) = chars.next() {
+        let before_letter = chars.peek().is_some_and(|next| next.is_alphabetic());
+        if test(c, after_letter, before_letter) {
+            count += 1;
+        }
+        after_letter = c.is_alphabetic();
+    }
+    count
 }
 
 fn is_c1_control(c: char) -> bool {
