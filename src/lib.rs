@@ -24,3 +24,8 @@ pub mod engine;
 pub mod resources;
 pub mod synthetic;
 pub mod web;
+
+/// mimalloc for every binary linking the crate (the server, the CLI, tests and benches): tantivy's
+/// indexing and a search's scoring allocate many small, short-lived buffers across threads.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
