@@ -246,7 +246,9 @@ fn a_flood_beyond_the_search_queue_is_refused_with_503_not_queued_forever() {
 
 #[test]
 fn cors_allows_configured_origins_only() {
-    let server = seeded(&["--cors-origin", "https://www.edcities.org"]);
+    // Written as an operator might (uppercase, default port, a trailing slash): matched as
+    // browsers send it.
+    let server = seeded(&["--cors-origin", "HTTPS://www.EdCities.org:443/"]);
     let url = format!("{}/v1/search?q=huerto", server.base);
     let allowed = client()
         .get(&url)
@@ -450,6 +452,38 @@ fn segments_are_merged_once_writes_go_quiet_and_answers_stay_the_same() {
     assert_eq!(changed["total"], total + 1);
 }
 
+/// Eight loads make tantivy merge the segments itself, in the background, after the last
+/// commit: the searches must follow that merge too (they went on reading the merged-away
+/// segments until the next write, and the quiet-time merge never ran).
+#[test]
+fn searches_follow_a_merge_tantivy_started_itself() {
+    let server = seeded(&["--no-seed", "--compact-after-secs", "2"]);
+    for batch in 0..8 {
+        let prefix = format!("eight-{batch}");
+        assert_eq!(load(&server.base, &prefix, 2).expect("load").status(), 200);
+    }
+    let waited = Instant::now();
+    while scraped(&server.base, "databank_segments") > 1.0 {
+        assert!(
+            waited.elapsed() < Duration::from_secs(60),
+            "still {} segments",
+            scraped(&server.base, "databank_segments")
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let url = format!(
+        "{}/v1/search?q=walking%20school%20bus&per_page=50",
+        server.base
+    );
+    let answer: Value = client()
+        .get(&url)
+        .send()
+        .expect("GET")
+        .json()
+        .expect("json");
+    assert_eq!(answer["total"], 16, "{answer}");
+}
+
 #[test]
 fn answers_are_compressed_when_asked_and_carry_a_request_id() {
     let server = seeded(&[]);
@@ -528,6 +562,25 @@ fn metrics_move_after_a_search_and_after_a_load() {
     assert!(after_search.contains(
         r#"databank_http_request_duration_seconds_bucket{route="/v1/search",le="+Inf"}"#
     ));
+    // Invented methods share one label: no series per request.
+    for method in ["FOO1", "FOO2"] {
+        client()
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).expect("method"),
+                format!("{}/v1/search", server.base),
+            )
+            .send()
+            .expect("request");
+    }
+    let after_methods = scrape();
+    assert!(!after_methods.contains("FOO1"));
+    assert_eq!(
+        metric(
+            &after_methods,
+            r#"databank_http_requests_total{route="/v1/search",method="other",status="405"}"#
+        ),
+        2.0
+    );
     assert_eq!(metric(&after_search, "databank_documents"), 339.0);
 
     let commit_before = metric(&after_search, "databank_last_commit_timestamp_seconds");

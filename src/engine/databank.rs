@@ -8,7 +8,7 @@
 //! fsyncs the segment files and `meta.json`) and reloads the reader before returning, so what a
 //! call acknowledged is durable and visible to the next search, all at once.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use tantivy::index::SegmentId;
 use tantivy::indexer::UserOperation;
 use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::{
@@ -645,7 +646,24 @@ impl Databank {
     /// holds the writer: a server calls it now and then, so that the segments a load leaves
     /// are merged once the load is over, not while it runs.
     pub fn compact_when_quiet(&self, quiet: Duration) -> Result<bool> {
-        if !self.quiet_for(quiet) || self.segment_count() < 2 {
+        if !self.quiet_for(quiet) {
+            return Ok(false);
+        }
+        // A merge tantivy started itself (after 8 segments) commits after the load that set
+        // it off: the searches would go on reading the merged-away segments, through files
+        // already deleted, until the next write.
+        let on_disk: HashSet<SegmentId> =
+            self.index.searchable_segment_ids()?.into_iter().collect();
+        let searched: HashSet<SegmentId> = self
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|reader| reader.segment_id())
+            .collect();
+        if on_disk != searched {
+            self.reader.reload()?;
+        }
+        if on_disk.len() < 2 {
             return Ok(false);
         }
         let guard = match self.writer.try_lock() {
@@ -937,7 +955,7 @@ impl Databank {
 /// Lao, Khmer and Myanmar in bigrams, Traditional Chinese read as Simplified, and only accents
 /// folded (not Indic or Thai vowel signs, nor Cyrillic `й`, `ї`: see `analysis::folding`). Older indexes have no format (their terms
 /// were untagged).
-pub const TERM_FORMAT: &str = "tagged-3";
+pub const TERM_FORMAT: &str = "tagged-4";
 
 /// What each commit records in its payload.
 #[derive(Debug, Serialize, serde::Deserialize)]

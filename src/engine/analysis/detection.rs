@@ -95,7 +95,7 @@ mod tests {
     use crate::engine::catalog::Catalog;
 
     #[test]
-    fn basque_and_galician_are_told_by_their_marker_words() {
+    fn basque_galician_norwegian_and_swahili_are_told_by_their_marker_words() {
         let catalog = Catalog::embedded().expect("catalog");
         let detector = LanguageDetector::new(&catalog.detection);
         let cases = [
@@ -105,6 +105,9 @@ mod tests {
             ("gl", "Hortas escolares no barrio: a xente maior e a mocidade traballan xuntos, e tamén hai obradoiros para as familias."),
             ("no", "Leksehjelp i bydelen: frivillige hjelper elevene med lekser to ganger i uken, og barna får mat etter skolen."),
             ("no", "Kommunen støtter barns deltakelse i alle bydeler."),
+            // whatlang has no Swahili and answers Shona.
+            ("sw", "Baraza la Watoto la Kaunti ya Nairobi: watoto hujadili usalama wa barabara kuelekea shuleni na kutoa mapendekezo kwa serikali ya kaunti kila mwaka."),
+            ("sw", "Kaunti ya Mombasa imefungua maktaba ya watoto katika kila kata, pamoja na walimu na wazazi."),
             // Neighbours keep their language.
             ("da", "Lektiehjælp i bydelen: frivillige hjælper eleverne med lektier to gange om ugen, og børnene får mad efter skolen."),
             ("sv", "Läxhjälp i stadsdelen: volontärer hjälper eleverna med läxor två gånger i veckan, och barnen får mat efter skolan."),

@@ -170,13 +170,52 @@ fn shared_forms(algorithm: Algorithm, hash: u64, word: &str) -> (String, Option<
 /// none must still match.
 fn compute_forms(algorithm: Algorithm, word: &str) -> (String, Option<String>) {
     let stemmer = frostem::Stemmer::new(algorithm);
-    let stem_then_fold = fold_accents(&stemmer.stem(word));
+    let stem = |word: &str| {
+        let stem = stemmer.stem(word);
+        if overstemmed(algorithm, word, &stem) {
+            light_stem(word)
+        } else {
+            stem.into_owned()
+        }
+    };
+    let stem_then_fold = fold_accents(&stem(word));
     let fold_then_stem = if word.is_ascii() {
         None
     } else {
-        Some(stemmer.stem(&fold_accents(word)).into_owned()).filter(|form| *form != stem_then_fold)
+        Some(stem(&fold_accents(word))).filter(|form| *form != stem_then_fold)
     };
     (stem_then_fold, fold_then_stem)
+}
+
+/// Whether a stem lost too much of its word to be trusted. Catalan's Snowball stemmer strips
+/// derivational endings down to two or three letters — `consell`, `conèixer` and `coneixen`
+/// all become `con`, `infants` and `informe` `inf`, `escoles` `esc`, `habitatge` `hab` (6% of
+/// the seed data's Catalan words; about 1% in the other stemmed languages, mostly verb forms
+/// such as Spanish `crearon` → `cre`), so a Catalan query met unrelated words. Such a stem
+/// (three letters or fewer, half the word or less) gives way to [`light_stem`].
+fn overstemmed(algorithm: Algorithm, word: &str, stem: &str) -> bool {
+    let stem_chars = stem.chars().count();
+    algorithm == Algorithm::Catalan && stem_chars <= 3 && stem_chars * 2 <= word.chars().count()
+}
+
+/// A light Catalan stem: the folded word without its plural ending and final `a`/`e`, so that
+/// singular and plural meet (`escola`, `escoles` → `escol`; `consell`, `consells` → `consell`;
+/// `acció`, `accions` → `accio`; `física`, `físiques` → `fisic`) and nothing else does.
+fn light_stem(word: &str) -> String {
+    let folded = fold_accents(word);
+    let singular = if let Some(stem) = folded.strip_suffix("ques") {
+        format!("{stem}c")
+    } else if let Some(stem) = folded.strip_suffix("gues") {
+        format!("{stem}g")
+    } else if let Some(stem) = folded.strip_suffix("ons") {
+        format!("{stem}o")
+    } else {
+        folded.strip_suffix('s').unwrap_or(&folded).to_string()
+    };
+    match singular.strip_suffix(['a', 'e']) {
+        Some(stem) if stem.chars().count() >= 3 => stem.to_string(),
+        _ => singular,
+    }
 }
 
 #[cfg(test)]
@@ -207,6 +246,33 @@ mod tests {
             forms(Algorithm::Portuguese, "educação"),
             ("educ".to_string(), Some("educaca".to_string()))
         );
+    }
+
+    #[test]
+    fn catalan_stems_that_lose_most_of_the_word_give_way_to_a_light_stem() {
+        let first = |word| forms(Algorithm::Catalan, word).0;
+        // Snowball makes all of these `con` or `inf`: they no longer meet.
+        assert_eq!(first("consell"), "consell");
+        assert_eq!(first("consells"), "consell");
+        assert_eq!(first("coneixen"), "coneixen");
+        assert_eq!(first("infants"), "infant");
+        assert_eq!(first("informe"), "inform");
+        // Singular and plural still meet.
+        assert_eq!(first("escola"), first("escoles"));
+        assert_eq!(first("acció"), first("accions"));
+        assert_eq!(
+            forms(Algorithm::Catalan, "conèixer").1.as_deref(),
+            Some("coneixer")
+        );
+        // Stems that keep enough of the word are Snowball's.
+        assert_eq!(first("ciutats"), "ciut");
+        assert_eq!(first("nens"), "nen");
+        // Other languages keep their stemmer's forms.
+        assert_eq!(first_of(Algorithm::Spanish, "crearon"), "cre");
+    }
+
+    fn first_of(algorithm: Algorithm, word: &str) -> String {
+        forms(algorithm, word).0
     }
 
     #[test]

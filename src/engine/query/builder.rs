@@ -153,7 +153,7 @@ impl QueryBuilder<'_> {
                     // Words that spell a concept's name are spelled right: no typo
                     // alternatives (nor their score tier, under which a match through the
                     // concept alone would be taken for a typo).
-                    let (query, _) = self.clause_query(&clause.text, false);
+                    let (query, _) = self.clause_query(&clause.text, false, matching);
                     let occur = if matching == Matching::AnyWord || self.is_stopword(&clause.text) {
                         Occur::Should
                     } else {
@@ -187,7 +187,7 @@ impl QueryBuilder<'_> {
                 typo_candidates += 1;
             }
             index += 1;
-            let (query, widened) = self.clause_query(&clause.text, allow_typos);
+            let (query, widened) = self.clause_query(&clause.text, allow_typos, matching);
             let query = query.unwrap_or_else(|| Box::new(EmptyQuery));
             if widened {
                 typo_words += 1;
@@ -337,11 +337,21 @@ impl QueryBuilder<'_> {
     }
 
     /// How many clauses are required words (for deciding on the any-word fallback).
+    /// The words all of which must match (stop words aside). A run of four or more CJK
+    /// characters counts as the several words it holds: the "any word" fallback also reads it
+    /// as most of its bigrams.
     pub fn required_words(&self, clauses: &[Clause]) -> usize {
         clauses
             .iter()
             .filter(|clause| !clause.negated && !clause.phrase && !self.is_stopword(&clause.text))
-            .count()
+            .map(|clause| {
+                if has_cjk(&clause.text) && clause.text.chars().count() >= 4 {
+                    2
+                } else {
+                    1
+                }
+            })
+            .sum()
     }
 
     fn is_stopword(&self, word: &str) -> bool {
@@ -355,7 +365,12 @@ impl QueryBuilder<'_> {
     /// With typos allowed, a long enough word also matches index terms a few edits away from
     /// its forms; the clause then scores [`EXACT_TIER`] more for an exact match. Returns the
     /// query and whether typo alternatives were added.
-    fn clause_query(&self, text: &str, allow_typos: bool) -> (Option<Box<dyn Query>>, bool) {
+    fn clause_query(
+        &self,
+        text: &str,
+        allow_typos: bool,
+        matching: Matching,
+    ) -> (Option<Box<dyn Query>>, bool) {
         let mut words: BTreeSet<String> = BTreeSet::new();
         let mut sequences: BTreeSet<Vec<String>> = BTreeSet::new();
         // The word's own forms (its other number's are added below), for the cognates.
@@ -380,12 +395,17 @@ impl QueryBuilder<'_> {
         }
         let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
         let mut typo_alternatives: Vec<Box<dyn Query>> = Vec::new();
-        let edits =
-            if !self.typos || !allow_typos || !sequences.is_empty() || self.well_attested(&words) {
-                0
-            } else {
-                typos::allowed_edits(text)
-            };
+        // Whether the word is known is judged on its own forms, not its other number's: a
+        // misspelt `escolres` read as the Catalan plural of `escolre` must still be a typo.
+        let edits = if !self.typos
+            || !allow_typos
+            || !sequences.is_empty()
+            || self.well_attested(&own_words)
+        {
+            0
+        } else {
+            typos::allowed_edits(text)
+        };
         // Analyzers that gave the same form share one pass over each dictionary.
         let mut tags_by_form: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         if edits > 0 {
@@ -416,6 +436,13 @@ impl QueryBuilder<'_> {
                 for cover in &covers {
                     if let Some(query) = self.all_terms_query(field, cover) {
                         alternatives.push(boosted(query, text_field.boost * CJK_COVER_BOOST));
+                    }
+                }
+                if matching == Matching::AnyWord {
+                    for sequence in sequences.iter().filter(|s| cjk_cover(s).is_some()) {
+                        if let Some(query) = self.most_terms_query(field, sequence) {
+                            alternatives.push(boosted(query, text_field.boost * CJK_COVER_BOOST));
+                        }
                     }
                 }
                 if text_field.name != "description" {
@@ -596,6 +623,27 @@ impl QueryBuilder<'_> {
             ));
         }
         Some(Box::new(BooleanQuery::new(required)))
+    }
+
+    /// Half or more (two at least) of a CJK run's bigrams, in any order: the "any word" reading of a run typed
+    /// without spaces, as Chinese and Japanese are (`雪道の通学路` finds a text with `雪道` and
+    /// `通学路` but not the particle `の` between them). More bigrams matched score higher.
+    fn most_terms_query(&self, field: Field, bigrams: &[String]) -> Option<Box<dyn Query>> {
+        let distinct: BTreeSet<&String> = bigrams.iter().collect();
+        let needed = distinct.len().div_ceil(2).max(2);
+        let present: Vec<Box<dyn Query>> = distinct
+            .into_iter()
+            .map(|form| Term::from_field_text(field, form))
+            .filter(|term| self.doc_freq(term) > 0)
+            .map(|term| {
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>
+            })
+            .collect();
+        (present.len() >= needed).then(|| {
+            Box::new(BooleanQuery::union_with_minimum_required_clauses(
+                present, needed,
+            )) as Box<dyn Query>
+        })
     }
 
     /// One field's query: any of the single-word forms the index holds, or any of the phrases.
