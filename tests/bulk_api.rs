@@ -173,6 +173,24 @@ fn spreadsheet_leftovers_are_reported_not_stored() {
     assert!(report["error"]["message"]
         .as_str()
         .is_some_and(|message| message.contains("CSV UTF-8")));
+    // A sheet sorted together with its header row: the rows above the header are data, and
+    // the whole body is refused (skipping them would lose them without a word).
+    let sorted = "f-7,Huertos,Huertos.,Vigo,ES,environment\n\
+                  id,title,description,city,country,themes\n\
+                  f-8,Patios,Patios.,Vigo,ES,environment\n";
+    let (status, report) = server.post_raw(
+        "/v1/initiatives/bulk?on_error=skip",
+        "text/csv",
+        sorted.as_bytes().to_vec(),
+        Some(TOKEN),
+    );
+    assert_eq!(status, 400, "{report}");
+    let message = report["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("row 1") && message.contains("row 2"),
+        "{message}"
+    );
+    assert_eq!(server.get("/v1/initiatives/f-8").0, 404);
 }
 
 #[test]
@@ -594,7 +612,8 @@ fn json_array_elements_and_utf16_csv_rows_are_numbered_as_staff_see_them() {
 #[test]
 fn the_token_can_come_from_a_file() {
     let token_file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(token_file.path(), "file-token\n").unwrap();
+    // Saved by Notepad: a byte-order mark and CRLF, neither part of the token.
+    std::fs::write(token_file.path(), "\u{feff}file-token\r\n").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start_with(
         dir,

@@ -201,6 +201,11 @@ fn import_in_small_batches_writes_each_in_order() {
         stderr.contains("rows.ndjson:5: batch-5: sdgs[1]"),
         "{stderr}"
     );
+    // The first batch-1 row is not written (the last one is): the import says so.
+    assert!(
+        stderr.contains("rows.ndjson:1: batch-1: superseded by line 7 (same id)"),
+        "{stderr}"
+    );
     let progress: Vec<&str> = stderr
         .lines()
         .filter(|line| line.contains("rows written"))
@@ -254,6 +259,42 @@ fn import_into_a_running_server() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(ids(&server.search("q=walking+bus")), ["remote-1"]);
+    // A file larger than the server takes in one request goes in batches, its check too.
+    let small = Server::start_with(
+        tempfile::tempdir().unwrap(),
+        &["--no-seed", "--bulk-limit", "1500"],
+        Some("import-token"),
+    );
+    let path = files.path().join("many.ndjson");
+    let rows: String = (1..=12)
+        .map(|n| {
+            format!(
+                "{}\n",
+                document(
+                    &format!("many-{n}"),
+                    Some("en"),
+                    "Walking bus to school",
+                    "Parents take turns to walk a group of children to school."
+                )
+            )
+        })
+        .collect();
+    assert!(rows.len() > 1500);
+    std::fs::write(&path, rows).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_databank"))
+        .arg("--data-dir")
+        .arg(other.path())
+        .args(["import", "--server", &small.base, "--batch-size", "3"])
+        .arg(&path)
+        .env("DATABANK_ADMIN_TOKEN", "import-token")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(small.search("q=walking+bus")["total"], 12);
     // Importing into the server's own data directory directly is refused with a hint.
     let output = databank(server.data_dir(), &["import", path.to_str().unwrap()]);
     assert!(!output.status.success());
@@ -495,10 +536,47 @@ fn mistakes_on_the_command_line_get_messages_that_say_what_to_do() {
         String::from_utf8_lossy(&output.stderr).into_owned()
     };
     assert!(import("localhost:9").contains("must be an http(s) URL"));
+    // A limit out of its range is refused before the server starts (100,000 search threads
+    // exhausted the machine's threads and aborted).
+    for (flag, value, says) in [
+        ("--max-concurrent-searches", "100000", "between 1 and 256"),
+        ("--request-timeout-ms", "0", "between 1 and"),
+        ("--bulk-limit", "0", "at least 1024"),
+    ] {
+        let output = databank(
+            data.path(),
+            &["serve", "--no-seed", "--addr", "127.0.0.1:0", flag, value],
+        );
+        assert!(!output.status.success(), "{flag} {value}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(says), "{flag} {value}: {stderr}");
+    }
     let refused = import("http://127.0.0.1:9");
     assert!(refused.to_lowercase().contains("refused"), "{refused}");
     // A restore from a directory that holds no snapshot.
     let output = databank(data.path(), &["restore", missing.to_str().unwrap()]);
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("is not a snapshot"));
+}
+
+/// A first start cut short while the seed data loads (a SIGTERM, a crash) leaves an index that
+/// exists but was never seeded: the next start seeds it, instead of serving an empty databank
+/// for good.
+#[test]
+fn a_first_start_cut_short_while_seeding_seeds_on_the_next() {
+    let data = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let empty = files.path().join("empty.ndjson");
+    std::fs::write(&empty, "").unwrap();
+    // An index that exists, empty, and the mark a seeding start leaves until it is done.
+    let output = databank(data.path(), &["import", empty.to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::fs::write(data.path().join("seeding-in-progress"), "").unwrap();
+    let server = Server::start(data, &[]);
+    assert_eq!(server.search("facets=")["total"], 339);
+    assert!(!server.data_dir().join("seeding-in-progress").exists());
 }

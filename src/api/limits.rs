@@ -142,8 +142,20 @@ impl RateLimiter {
             self.limiter.shrink_to_fit();
         }
         self.limiter
-            .check_key(&client)
+            .check_key(&rate_key(client))
             .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+    }
+}
+
+/// The bucket of a client: its IPv4 address, or its IPv6 /64 — one host (one home, one
+/// server) is given a whole /64, and would otherwise get a fresh bucket per address.
+fn rate_key(client: IpAddr) -> IpAddr {
+    match client {
+        IpAddr::V6(v6) => {
+            let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(std::net::Ipv6Addr::from(prefix))
+        }
+        v4 => v4,
     }
 }
 
@@ -265,6 +277,20 @@ impl SearchPool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ipv6_client_is_limited_by_its_64_prefix() {
+        let limiter = RateLimiter::new(RateLimit {
+            per_second: 1,
+            burst: 2,
+        });
+        let address = |n: u16| IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, n));
+        assert!(limiter.check(address(1)).is_ok());
+        assert!(limiter.check(address(2)).is_ok());
+        assert!(limiter.check(address(3)).is_err(), "same /64, same bucket");
+        let elsewhere = IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 0, 1, 0, 0, 0, 1));
+        assert!(limiter.check(elsewhere).is_ok());
+    }
     use axum::http::HeaderValue;
 
     fn proxies(list: &[&str]) -> TrustedProxies {

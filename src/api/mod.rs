@@ -254,6 +254,7 @@ fn documented_routes(
         .layer(DefaultBodyLimit::max(SEARCH_BODY_LIMIT));
     let bulk = OpenApiRouter::new()
         .routes(routes!(staff::bulk))
+        .route_layer(from_fn_with_state(state.clone(), staff::require_token))
         .layer(DefaultBodyLimit::max(bulk_limit));
     // The bulk endpoint's path is also the path of the initiative whose id is `bulk` (a valid
     // id): GET and DELETE on it reach that initiative (as `{id}` would) instead of a 405.

@@ -19,6 +19,19 @@ use crate::engine::ingest::{self, Format};
 use crate::engine::{databank, Databank, OnError};
 use std::sync::Arc;
 
+/// Middleware on the bulk endpoint: the token is checked before the body (up to the bulk
+/// limit) is read, so that a client without it cannot make the server buffer 64 MiB.
+pub async fn require_token(
+    axum::extract::State(state): axum::extract::State<SharedState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    match authorize(&state, request.headers()) {
+        Ok(()) => next.run(request).await,
+        Err(error) => error.into_response(),
+    }
+}
+
 /// Checks the `Authorization: Bearer` header against the configured token.
 pub fn authorize(state: &SharedState, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(expected) = state.admin_token.as_deref() else {
@@ -32,10 +45,11 @@ pub fn authorize(state: &SharedState, headers: &HeaderMap) -> Result<(), ApiErro
         ));
     };
     let given = given.to_str().unwrap_or_default().trim();
+    // The scheme's name is case-insensitive (RFC 9110 §11.1).
     let token = given
-        .strip_prefix("Bearer ")
-        .or_else(|| given.strip_prefix("bearer "))
-        .map(str::trim)
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
         .ok_or_else(|| {
             ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".into())
         })?;

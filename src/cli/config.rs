@@ -114,16 +114,24 @@ pub fn cors_origins(values: &[String]) -> Result<Vec<String>, String> {
         .map(|value| value.trim())
         .filter(|v| !v.is_empty())
     {
-        if value != "*" {
-            let url = url::Url::parse(value)
-                .map_err(|err| format!("CORS origin {value:?} is not a URL: {err}"))?;
-            if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-                return Err(format!(
-                    "CORS origin {value:?} must be like https://example.org"
-                ));
-            }
+        if value == "*" {
+            origins.push(value.to_string());
+            continue;
         }
-        origins.push(value.trim_end_matches('/').to_string());
+        let url = url::Url::parse(value)
+            .map_err(|err| format!("CORS origin {value:?} is not a URL: {err}"))?;
+        if !matches!(url.scheme(), "http" | "https")
+            || url.host_str().is_none()
+            || url.path() != "/"
+            || url.query().is_some()
+            || url.fragment().is_some()
+        {
+            return Err(format!(
+                "CORS origin {value:?} must be a scheme and host (and port), like https://example.org"
+            ));
+        }
+        // As browsers send it: lowercase, without a default port or a trailing slash.
+        origins.push(url.origin().ascii_serialization());
     }
     Ok(origins)
 }

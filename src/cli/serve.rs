@@ -91,6 +91,8 @@ impl ServeArgs {
             (Some(path), _) => Some(
                 std::fs::read_to_string(path)
                     .map_err(|err| format!("--admin-token-file {}: {err}", path.display()))?
+                    // Notepad saves "UTF-8" with a byte-order mark: no client types one.
+                    .trim_start_matches('\u{feff}')
                     .lines()
                     .next()
                     .unwrap_or_default()
@@ -117,9 +119,14 @@ impl ServeArgs {
             base.rate_limit.map_or(1, |limit| limit.burst)
         });
         let request_timeout = match self.request_timeout_ms.or(file.request_timeout_ms) {
-            Some(millis) => Duration::from_millis(millis.max(1)),
+            Some(millis) => {
+                Duration::from_millis(within("request-timeout-ms", millis, 1, 3_600_000)?)
+            }
             None => base.request_timeout,
         };
+        if rate > 0 {
+            within("rate-limit-burst", u64::from(burst), 1, u64::from(u32::MAX))?;
+        }
         let addr = match self.addr.or(file.addr) {
             Some(addr) => addr,
             None => defaults::ADDR
@@ -139,17 +146,27 @@ impl ServeArgs {
             )),
             api: ApiConfig {
                 admin_token,
-                bulk_limit: pick(self.bulk_limit, file.bulk_limit, || base.bulk_limit),
+                bulk_limit: within(
+                    "bulk-limit",
+                    pick(self.bulk_limit, file.bulk_limit, || base.bulk_limit) as u64,
+                    1_024,
+                    u64::MAX,
+                )? as usize,
                 cors_origins: config::cors_origins(&cors_origins)?,
                 rate_limit: config::rate_limit(rate, burst),
                 trusted_proxies: config::trusted_proxies(&trusted_proxies)?,
                 request_timeout,
-                max_concurrent_searches: pick(
-                    self.max_concurrent_searches,
-                    file.max_concurrent_searches,
-                    || base.max_concurrent_searches,
-                )
-                .max(1),
+                // Each is a thread: a few hundred at most.
+                max_concurrent_searches: within(
+                    "max-concurrent-searches",
+                    pick(
+                        self.max_concurrent_searches,
+                        file.max_concurrent_searches,
+                        || base.max_concurrent_searches,
+                    ) as u64,
+                    1,
+                    MAX_SEARCH_THREADS,
+                )? as usize,
                 max_queued_searches: pick(
                     self.max_queued_searches,
                     file.max_queued_searches,
@@ -168,6 +185,22 @@ impl ServeArgs {
     }
 }
 
+/// Most searches run at once (each on a thread of its own).
+const MAX_SEARCH_THREADS: u64 = 256;
+
+/// `value` of setting `name` when it lies in `min..=max`; else a message saying the range.
+fn within(name: &str, value: u64, min: u64, max: u64) -> Result<u64, String> {
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else if max == u64::MAX {
+        Err(format!("--{name} must be at least {min}, not {value}"))
+    } else {
+        Err(format!(
+            "--{name} must be between {min} and {max}, not {value}"
+        ))
+    }
+}
+
 /// Runs the server until SIGTERM or Ctrl-C; then stops accepting connections, lets requests in
 /// flight finish (at most the grace period) and exits. A bulk load in flight either commits
 /// whole before the process ends or leaves nothing.
@@ -175,7 +208,16 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Error>
     let settings = args.settings(&cli.file)?;
     let index_dir = cli.index_dir();
     crate::engine::databank::finish_interrupted_swap(&index_dir)?;
-    let fresh = !index_dir.join("meta.json").exists();
+    // Present while the seed data loads: a first start cut short (a SIGTERM, a crash) leaves
+    // an index that exists but was never seeded, and the next start seeds it.
+    let seeding = index_dir.with_file_name("seeding-in-progress");
+    let fresh = !index_dir.join("meta.json").exists() || seeding.exists();
+    if fresh && !settings.no_seed {
+        if let Some(data_dir) = seeding.parent() {
+            std::fs::create_dir_all(data_dir)?;
+        }
+        std::fs::write(&seeding, b"the seed data is being loaded\n")?;
+    }
     let (databank, rebuilt) = crate::engine::databank::open_upgraded(&index_dir, cli.catalog()?)?;
     if let Some(count) = rebuilt {
         tracing::info!(count, "index rebuilt in the current term format");
@@ -184,6 +226,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Error>
     if fresh && !settings.no_seed {
         let started = std::time::Instant::now();
         let loaded = databank.load_seed()?;
+        std::fs::remove_file(&seeding)?;
         tracing::info!(
             loaded,
             elapsed_ms = started.elapsed().as_millis() as u64,

@@ -7,6 +7,7 @@
 //! [`IMPORT_BATCH`]), each committed atomically; into a data directory, the next batch is
 //! validated while the previous one is indexed. A progress bar shows rows and rows/s on a terminal, plain lines otherwise.
 
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -94,9 +95,14 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
     // With abort, validate everything before writing anything.
     let mut rejected: Vec<(String, RowReport)> = Vec::new();
     let mut totals = LoadSummary::default();
+    let batch_size = (args.batch_size as usize).max(1);
     if on_error == OnError::Abort || args.dry_run {
-        for (name, rows) in &files {
-            let summary = target.check(rows.clone(), on_error)?;
+        // In batches too: a file larger than the server's body limit still loads.
+        for (name, chunk) in files
+            .iter()
+            .flat_map(|(name, rows)| rows.chunks(batch_size).map(move |chunk| (name, chunk)))
+        {
+            let summary = target.check(chunk.to_vec(), on_error)?;
             if args.dry_run {
                 // What a load would do (each file against the index as it is).
                 totals.created += summary.created;
@@ -114,23 +120,18 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
     if !args.dry_run && (rejected.is_empty() || on_error == OnError::Skip) {
         rejected.clear();
         let progress = Progress::new(total_rows as u64);
-        target.write(
-            &files,
-            args.batch_size as usize,
-            on_error,
-            |name, rows, summary| {
-                progress.advance(rows as u64, name);
-                totals.created += summary.created;
-                totals.updated += summary.updated;
-                totals.unchanged += summary.unchanged;
-                rejected.extend(
-                    summary
-                        .rejected
-                        .into_iter()
-                        .map(|report| (name.to_string(), report)),
-                );
-            },
-        )?;
+        target.write(&files, batch_size, on_error, |name, rows, summary| {
+            progress.advance(rows as u64, name);
+            totals.created += summary.created;
+            totals.updated += summary.updated;
+            totals.unchanged += summary.unchanged;
+            rejected.extend(
+                summary
+                    .rejected
+                    .into_iter()
+                    .map(|report| (name.to_string(), report)),
+            );
+        })?;
         progress.finish();
     }
     for (name, report) in &rejected {
@@ -152,7 +153,11 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
             );
         }
     }
+    let superseded = report_duplicates(&files);
     let written = !args.dry_run && (rejected.is_empty() || on_error == OnError::Skip);
+    if superseded > 0 {
+        println!("{superseded} row(s) superseded by a later row with the same id");
+    }
     println!(
         "{total_rows} row(s): {} created, {} updated, {} unchanged, {} rejected{}",
         totals.created,
@@ -166,6 +171,37 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
     } else {
         Err(format!("{} row(s) rejected", rejected.len()).into())
     }
+}
+
+/// Prints each row whose id a later row (of any file) gives again — the later one is what is
+/// written, as the bulk API does — and returns how many there are.
+fn report_duplicates(files: &[(String, Vec<SubmittedRow>)]) -> usize {
+    let mut last: HashMap<&str, (&str, usize)> = HashMap::new();
+    let mut superseded = Vec::new();
+    for (name, rows) in files {
+        for row in rows {
+            let Some(id) = row
+                .value
+                .as_ref()
+                .ok()
+                .and_then(|value| value["id"].as_str())
+            else {
+                continue;
+            };
+            if let Some(earlier) = last.insert(id, (name.as_str(), row.line)) {
+                superseded.push((earlier, id, (name.as_str(), row.line)));
+            }
+        }
+    }
+    for ((name, line), id, (later_name, later_line)) in &superseded {
+        let later = if later_name == name {
+            format!("line {later_line}")
+        } else {
+            format!("{later_name}:{later_line}")
+        };
+        eprintln!("{name}:{line}: {id}: superseded by {later} (same id)");
+    }
+    superseded.len()
 }
 
 /// A batch sink: takes rows, returns the load's report (`true`: a dry run).

@@ -140,16 +140,35 @@ pub struct Validator<'a> {
     now: OffsetDateTime,
 }
 
-/// Collects the errors of one document.
+/// The problems of one row: the first [`MAX_PROBLEMS_PER_ROW`], and how many more there were.
 #[derive(Default)]
-struct Problems(Vec<FieldError>);
+struct Problems(Vec<FieldError>, usize);
+
+/// Problems reported per row: a runaway cell (a code pasted 100,000 times) or header (10,000
+/// unknown columns) would otherwise make a report hundreds of times the size of its body.
+const MAX_PROBLEMS_PER_ROW: usize = 20;
 
 impl Problems {
     fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        if self.0.len() >= MAX_PROBLEMS_PER_ROW {
+            self.1 += 1;
+            return;
+        }
         self.0.push(FieldError {
             field: field.into(),
             message: message.into(),
         });
+    }
+
+    /// The problems reported, ending with how many more were left out.
+    fn into_report(mut self) -> Vec<FieldError> {
+        if self.1 > 0 {
+            self.0.push(FieldError {
+                field: String::new(),
+                message: format!("and {} more problem(s) in this row", self.1),
+            });
+        }
+        self.0
     }
 }
 
@@ -216,7 +235,7 @@ impl<'a> Validator<'a> {
             }
         }
         if !problems.0.is_empty() {
-            return Err(problems.0);
+            return Err(problems.into_report());
         }
         let (Some(id), Some(title), Some(description), Some(city), Some(country)) =
             (id, title, description, city, country)
@@ -247,13 +266,10 @@ impl<'a> Validator<'a> {
                 *entries = canonical;
             }
         }
-        for field in ["themes", "target_groups"] {
+        // Codes lowercase, each once (a set, as the SDGs are).
+        for (field, codes) in [("themes", &themes), ("target_groups", &target_groups)] {
             if let Some(Value::Array(items)) = source.get_mut(field) {
-                for item in items {
-                    if let Value::String(code) = item {
-                        *code = code.trim().to_lowercase();
-                    }
-                }
+                *items = codes.iter().cloned().map(Value::String).collect();
             }
         }
         let language = match given_language {
@@ -511,6 +527,7 @@ impl<'a> Validator<'a> {
             );
         }
         let mut codes = Vec::new();
+        let mut unknown: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for (index, item) in items.iter().enumerate() {
             let name = format!("{field}[{}]", index + 1);
             match item {
@@ -521,6 +538,8 @@ impl<'a> Validator<'a> {
                         if !codes.contains(&code) {
                             codes.push(code);
                         }
+                    } else if !unknown.insert(typed.trim()) {
+                        // The same unknown code again: reported once.
                     } else {
                         let code = typed.trim();
                         problems.add(

@@ -57,6 +57,19 @@ pub fn read(body: &[u8]) -> Result<Submission, IngestError> {
     // Rows above the header (a title, rows left empty: spreadsheets write them as `;;;;`) are
     // not documents.
     let header_at = header_row(&all_records);
+    // ...but a row with data above it is no title: a sheet sorted together with its header row
+    // would lose those rows without a word.
+    if let Some(above) = all_records[..header_at]
+        .iter()
+        .find(|record| record.iter().filter(|cell| !cell.trim().is_empty()).count() > 1)
+    {
+        let row = |record: &csv::StringRecord| record.position().map_or(0, |at| at.line());
+        return Err(IngestError::Encoding(format!(
+            "row {} holds data but comes before the header row (row {}): was the sheet sorted together with its header? Put the header row first",
+            row(above),
+            row(&all_records[header_at])
+        )));
+    }
     let Some((header, records)) = all_records[header_at..].split_first() else {
         return Ok(Submission {
             rows: Vec::new(),
@@ -227,17 +240,19 @@ fn excel_separator_hint(text: &str) -> Option<(u8, &str)> {
 
 /// A header that would lose data silently is refused: the same column named twice.
 fn check_header(headers: &[String]) -> Result<(), IngestError> {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (index, name) in headers.iter().enumerate() {
         if name.is_empty() {
             continue;
         }
-        if let Some(first) = headers[..index].iter().position(|other| other == name) {
+        if let Some(&first) = seen.get(name.as_str()) {
             return Err(IngestError::Encoding(format!(
                 "the header names the column {name:?} twice (columns {} and {}); remove or rename one",
                 first + 1,
                 index + 1
             )));
         }
+        seen.insert(name, index);
     }
     Ok(())
 }

@@ -13,6 +13,13 @@ pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Decodes a body: BOM-marked UTF-8/UTF-16, plain UTF-8, or (when `legacy` and the bytes are not
 /// UTF-8) Windows-1252. Returns the text and the name of the encoding read.
 pub fn decode(body: &[u8], legacy: bool) -> Result<(String, &'static str), IngestError> {
+    if body.starts_with(b"\xFF\xFE\x00\x00") || body.starts_with(b"\x00\x00\xFE\xFF") {
+        return Err(IngestError::Encoding(
+            "the body is UTF-32, which is not read; send UTF-8 (a spreadsheet's \"CSV UTF-8\"), or UTF-16".into(),
+        ));
+    }
+    // The end-of-file mark old Windows tools (`copy /a`) append: not text.
+    let body = body.strip_suffix(b"\x1A").unwrap_or(body);
     if let Some(rest) = body.strip_prefix(UTF8_BOM) {
         return utf8(rest);
     }
@@ -72,12 +79,42 @@ fn legacy_or_mixed(body: &[u8]) -> Result<(String, &'static str), IngestError> {
         )
     });
     if utf8 > 0 && 4 * utf8 >= invalid {
-        let mut text = String::with_capacity(body.len());
-        for chunk in body.utf8_chunks() {
-            text.push_str(chunk.valid());
-            text.push_str(&WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0);
+        // Line by line: a line that is UTF-8 with a few stray bytes keeps its UTF-8; a line
+        // with nothing that tells UTF-8 (a row appended by a legacy editor) is legacy text as
+        // a whole — read byte pair by byte pair, its `Ú»` would become the valid U+06BB.
+        let is_mixed = |line: &[u8]| {
+            let (utf8, invalid) = line.utf8_chunks().fold((0, 0), |(utf8, invalid), chunk| {
+                (
+                    utf8 + in_words(chunk.valid()),
+                    invalid + usize::from(!chunk.invalid().is_empty()),
+                )
+            });
+            utf8 > 0 && 4 * utf8 >= invalid
+        };
+        let lines: Vec<&[u8]> = body.split_inclusive(|byte| *byte == b'\n').collect();
+        let legacy_lines: Vec<u8> = lines
+            .iter()
+            .filter(|line| std::str::from_utf8(line).is_err() && !is_mixed(line))
+            .flat_map(|line| line.iter().copied())
+            .collect();
+        // Lines in another code page than Windows-1252 (a short GBK file whose byte pairs
+        // happen to be UTF-8): the body is legacy text, read below.
+        if legacy_lines.is_empty() || legacy_encoding(&legacy_lines) == WINDOWS_1252 {
+            let mut text = String::with_capacity(body.len());
+            for line in lines {
+                if let Ok(valid) = std::str::from_utf8(line) {
+                    text.push_str(valid);
+                } else if is_mixed(line) {
+                    for chunk in line.utf8_chunks() {
+                        text.push_str(chunk.valid());
+                        text.push_str(&WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0);
+                    }
+                } else {
+                    text.push_str(&WINDOWS_1252.decode_without_bom_handling(line).0);
+                }
+            }
+            return Ok((text, "UTF-8 (with some Windows-1252 bytes)"));
         }
-        return Ok((text, "UTF-8 (with some Windows-1252 bytes)"));
     }
     let encoding = legacy_encoding(body);
     let (text, _) = encoding.decode_without_bom_handling(body);
@@ -211,7 +248,7 @@ pub fn decode_json(body: &[u8]) -> Result<(String, &'static str), IngestError> {
 #[cfg(test)]
 mod tests {
     use encoding_rs::{
-        Encoding, EUC_KR, SHIFT_JIS, WINDOWS_1250, WINDOWS_1251, WINDOWS_1252, WINDOWS_1253,
+        Encoding, EUC_KR, GBK, SHIFT_JIS, WINDOWS_1250, WINDOWS_1251, WINDOWS_1252, WINDOWS_1253,
         WINDOWS_1254,
     };
 
@@ -287,6 +324,37 @@ mod tests {
                 Ok((text.to_string(), name))
             );
         }
+    }
+
+    #[test]
+    fn a_windows_1252_row_appended_to_a_utf8_file_is_read_whole_as_windows_1252() {
+        let mut body = "id,title,city\nmx-2,Café UTF-8 ok,León\n"
+            .as_bytes()
+            .to_vec();
+        let appended = "mx-3,Viaje a «PERÚ»: Educación “JOSÉ” – LEÓN,Logroño\n";
+        body.extend_from_slice(&WINDOWS_1252.encode(appended).0);
+        let (text, encoding) = decode(&body, true).expect("decoded");
+        assert_eq!(encoding, "UTF-8 (with some Windows-1252 bytes)");
+        assert_eq!(
+            text,
+            format!("id,title,city\nmx-2,Café UTF-8 ok,León\n{appended}")
+        );
+    }
+
+    #[test]
+    fn a_short_gbk_file_whose_byte_pairs_look_like_utf8_is_read_as_gbk() {
+        let text = "id,title,city\nzh-1,社区学习中心,上海\n";
+        let (decoded, encoding) = decode(&GBK.encode(text).0, true).expect("decoded");
+        assert_eq!((decoded.as_str(), encoding), (text, "GBK"));
+    }
+
+    #[test]
+    fn a_dos_end_of_file_mark_is_dropped_and_utf32_refused() {
+        let (text, _) = decode(b"id,title\r\nx-1,T\r\n\x1A", true).expect("decoded");
+        assert_eq!(text, "id,title\r\nx-1,T\r\n");
+        let utf32: Vec<u8> = b"\xFF\xFE\x00\x00i\x00\x00\x00d\x00\x00\x00".to_vec();
+        let refused = decode(&utf32, true).map_err(|err| err.to_string());
+        assert!(refused.is_err_and(|message| message.contains("UTF-32")));
     }
 
     #[test]
