@@ -170,6 +170,8 @@ pub struct Databank {
     pub(crate) concepts: crate::engine::query::concepts::ConceptMatcher,
     /// The suggester of the last index generation it was built for.
     pub(crate) suggest_cache: Mutex<crate::engine::suggest::SuggestCache>,
+    /// Held while a suggester is built (one build at a time).
+    pub(crate) suggest_build: Mutex<()>,
     /// The city names of the last index generation asked for (see [`Databank::city_names`]).
     city_names: Mutex<Option<(u64, Arc<CityNames>)>>,
     /// Analyzers that hold at least one document (queries skip the others).
@@ -249,6 +251,7 @@ impl Databank {
             writer: Mutex::new(writer),
             detector,
             suggest_cache: Mutex::new(Default::default()),
+            suggest_build: Mutex::new(()),
             city_names: Mutex::new(None),
             concepts,
             active_analyzers: RwLock::new(Vec::new()),
