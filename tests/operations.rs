@@ -377,17 +377,22 @@ fn did_you_mean_follows_a_load_within_moments() {
     assert_eq!(load(&server.base, "zorx", 1).expect("load").status(), 200);
     let url = format!("{}/v1/search?q=zorg", server.base);
     let waited = Instant::now();
+    // The ETags of answers without and with the new word differ: a client holding the first
+    // must not be told 304 once the second is what the server gives.
+    let mut etags_without = Vec::new();
     loop {
-        let answer: Value = client()
-            .get(&url)
-            .send()
-            .expect("GET")
-            .json()
-            .expect("json");
+        let response = client().get(&url).send().expect("GET");
+        let etag = response.headers()["etag"]
+            .to_str()
+            .expect("etag")
+            .to_string();
+        let answer: Value = response.json().expect("json");
         assert_eq!(answer["total"], 0);
         if answer["did_you_mean"] == "zorx" {
+            assert!(!etags_without.contains(&etag), "{etag} {etags_without:?}");
             break;
         }
+        etags_without.push(etag);
         assert!(
             waited.elapsed() < Duration::from_secs(20),
             "no did_you_mean: {answer}"
@@ -482,6 +487,45 @@ fn searches_follow_a_merge_tantivy_started_itself() {
         .json()
         .expect("json");
     assert_eq!(answer["total"], 16, "{answer}");
+}
+
+/// Connections that send nothing are closed after 20 s, and at most `--max-connections` are
+/// open at once: sockets held silent by one client took every file descriptor, and then the
+/// server answered nobody.
+#[test]
+fn silent_connections_are_capped_and_closed() {
+    use std::io::Read;
+    let server = seeded(&["--max-connections", "2"]);
+    let address = server.base.trim_start_matches("http://").to_string();
+    let silent: Vec<std::net::TcpStream> = (0..2)
+        .map(|_| std::net::TcpStream::connect(&address).expect("connect"))
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let base = server.base.clone();
+    let started = Instant::now();
+    let request = std::thread::spawn(move || {
+        client()
+            .get(format!("{base}/healthz"))
+            .timeout(Duration::from_secs(60))
+            .send()
+            .map(|response| response.status().as_u16())
+    });
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(
+        !request.is_finished(),
+        "a third connection was served beside two"
+    );
+    // The silent ones are closed by the server (a read sees the end), then the third is served.
+    for mut socket in silent {
+        socket
+            .set_read_timeout(Some(Duration::from_secs(40)))
+            .expect("timeout");
+        let mut byte = [0u8; 1];
+        assert_eq!(socket.read(&mut byte).expect("closed, not timed out"), 0);
+    }
+    assert_eq!(request.join().expect("thread").expect("answer"), 200);
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_secs(15), "{waited:?}");
 }
 
 #[test]

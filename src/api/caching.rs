@@ -1,9 +1,10 @@
 //! HTTP caching of read responses: a weak `ETag` derived from the index's commit (and this
 //! build), `Cache-Control`, and `304 Not Modified` when the client already has the answer.
 //!
-//! Every answer of a read endpoint is a function of its URL and the commit it was computed on,
-//! so the commit's fingerprint is a valid validator for all of them: a load, a delete or a
-//! reindex changes it, and then the next request gets a 200 with the new answer.
+//! Every answer of a read endpoint is a function of its URL, the commit it was computed on and
+//! whether the suggester had caught up with that commit (it is rebuilt a moment after it), so
+//! those two make a valid validator for all of them: a load, a delete or a reindex changes it,
+//! and so does the suggester's rebuild; then the next request gets a 200 with the new answer.
 
 use std::hash::{Hash, Hasher};
 
@@ -17,7 +18,11 @@ use super::SharedState;
 /// The `ETag` of every read answer on the current commit.
 pub fn current_etag(state: &SharedState) -> String {
     let mut hasher = rustc_hash::FxHasher::default();
-    state.databank().commit_fingerprint().hash(&mut hasher);
+    let databank = state.databank();
+    databank.commit_fingerprint().hash(&mut hasher);
+    // "Did you mean" and suggestions come from a suggester rebuilt a moment after a commit:
+    // answers computed with the previous one are another version of the same URL.
+    databank.suggestions_are_current().hash(&mut hasher);
     env!("CARGO_PKG_VERSION").hash(&mut hasher);
     // Two processes over the same index build the same answers; a restart keeps the tags.
     format!("W/\"{:016x}\"", hasher.finish())

@@ -5,6 +5,7 @@
 //! Limits and tracing are tower layers, not handler code.
 
 pub mod caching;
+pub mod connections;
 pub mod error;
 pub mod limits;
 pub mod metrics;
@@ -65,6 +66,8 @@ pub struct ApiConfig {
     pub max_concurrent_searches: usize,
     /// Searches waiting for a slot before new ones are refused with 503.
     pub max_queued_searches: usize,
+    /// Connections open at once (more wait in the kernel's backlog).
+    pub max_connections: usize,
     /// `max-age` of read answers, in seconds.
     pub cache_max_age: u64,
     /// Where `POST /v1/admin/snapshot` writes; `None` = `snapshots/` in the data directory.
@@ -92,6 +95,7 @@ impl Default for ApiConfig {
                 .map(usize::from)
                 .unwrap_or(2),
             max_queued_searches: 256,
+            max_connections: 1_000,
             cache_max_age: 0,
             snapshot_dir: None,
             compact_after: Some(Duration::from_secs(30)),
@@ -325,9 +329,15 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let compact_after = config.compact_after;
+    let max_connections = config.max_connections;
     let (app, state) = router_with_state(databank, config);
     upkeep::start(Arc::downgrade(&state), compact_after);
     let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    // (`tap_io` gives the guarded listener axum's `ConnectInfo<SocketAddr>`.)
+    let listener = axum::serve::ListenerExt::tap_io(
+        connections::GuardedListener::new(listener, max_connections),
+        |_| {},
+    );
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -41,6 +41,7 @@ pub struct FileSettings {
     pub request_timeout_ms: Option<u64>,
     pub max_concurrent_searches: Option<usize>,
     pub max_queued_searches: Option<usize>,
+    pub max_connections: Option<usize>,
     pub cache_max_age: Option<u64>,
     pub shutdown_grace_secs: Option<u64>,
     pub snapshot_dir: Option<PathBuf>,

@@ -44,7 +44,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the JSON API.
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Run one search and print it.
     Search(Box<search::SearchArgs>),
     /// Show the tokens a text gives under a language's analyzer (to check stemming).

@@ -64,6 +64,10 @@ pub struct ServeArgs {
     /// Searches waiting for a slot before more are refused with 503 [default: 256].
     #[arg(long, env = "DATABANK_MAX_QUEUED_SEARCHES")]
     pub max_queued_searches: Option<usize>,
+    /// Connections open at once; more wait until one closes (a connection silent for 20 s
+    /// after connecting is closed) [default: 1000].
+    #[arg(long, env = "DATABANK_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
     /// Cache-Control max-age of read answers, in seconds; clients revalidate with the ETag
     /// after it [default: 0].
     #[arg(long, env = "DATABANK_CACHE_MAX_AGE")]
@@ -172,6 +176,14 @@ impl ServeArgs {
                     file.max_queued_searches,
                     || base.max_queued_searches,
                 ),
+                max_connections: within(
+                    "max-connections",
+                    pick(self.max_connections, file.max_connections, || {
+                        base.max_connections
+                    }) as u64,
+                    1,
+                    1_000_000,
+                )? as usize,
                 cache_max_age: pick(self.cache_max_age, file.cache_max_age, || {
                     base.cache_max_age
                 }),
