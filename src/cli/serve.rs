@@ -270,7 +270,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Error>
         .enable_all()
         .build()?;
     let grace = settings.shutdown_grace;
-    runtime.block_on(async move {
+    let overran = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(settings.addr).await?;
         let local = listener.local_addr()?;
         // Tests and scripts read this line to find the port.
@@ -284,16 +284,26 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Error>
         let server = crate::api::serve(listener, databank, settings.api, signal);
         tokio::pin!(server);
         tokio::select! {
-            result = &mut server => result,
+            result = &mut server => result.map(|()| false),
             _ = async {
                 let _ = stop_requested.wait_for(|stop| *stop).await;
                 tokio::time::sleep(grace).await;
-            } => {
-                tracing::warn!(grace_secs = grace.as_secs(), "requests still running after the grace period; exiting");
-                Ok(())
-            }
+            } => Ok(true),
         }
     })?;
+    if overran {
+        // A load still running was not acknowledged (its connection is closed): it is left
+        // behind as a SIGKILL would leave it — never half-written (a commit is atomic), and the
+        // next start opens the index as it was. Waiting for it held the index for as long as
+        // the load took (41 s with a 1 s grace).
+        tracing::warn!(
+            grace_secs = grace.as_secs(),
+            "requests still running after the grace period; exiting without them (nothing they wrote was acknowledged)"
+        );
+        runtime.shutdown_background();
+        tracing::info!("stopped");
+        return Ok(());
+    }
     // Dropping the runtime waits for engine work already started (a commit finishes whole).
     drop(runtime);
     tracing::info!("stopped");
