@@ -57,11 +57,12 @@ pub fn read(body: &[u8]) -> Result<Submission, IngestError> {
     // Rows above the header (a title, rows left empty: spreadsheets write them as `;;;;`) are
     // not documents.
     let header_at = header_row(&all_records);
-    // ...but a row with data above it is no title: a sheet sorted together with its header row
-    // would lose those rows without a word.
+    // ...but a row with data above it (three cells or more: a title or a `Date:;2024-05-01`
+    // line has fewer, a document has six required fields) is no preamble: a sheet sorted
+    // together with its header row would lose those rows without a word.
     if let Some(above) = all_records[..header_at]
         .iter()
-        .find(|record| record.iter().filter(|cell| !cell.trim().is_empty()).count() > 1)
+        .find(|record| record.iter().filter(|cell| !cell.trim().is_empty()).count() >= 3)
     {
         let row = |record: &csv::StringRecord| record.position().map_or(0, |at| at.line());
         return Err(IngestError::Encoding(format!(
