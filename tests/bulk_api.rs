@@ -402,6 +402,20 @@ fn bodies_that_cannot_be_read_are_reported_not_500() {
         (status, error["error"]["code"].as_str()),
         (415, Some("unsupported_media_type"))
     );
+    // A compressed body is refused naming its coding, not read as text.
+    let response = reqwest::blocking::Client::new()
+        .post(format!("{}/v1/initiatives/bulk", server.base))
+        .header("content-type", "application/x-ndjson")
+        .header("content-encoding", "gzip")
+        .bearer_auth(TOKEN)
+        .body(vec![0x1f, 0x8b, 0x08, 0x00])
+        .send()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 415);
+    let error: serde_json::Value = response.json().unwrap();
+    assert!(error["error"]["message"]
+        .as_str()
+        .is_some_and(|message| message.contains("gzip")));
     let (status, error) = server.post_raw(
         "/v1/initiatives/bulk",
         "application/x-ndjson",

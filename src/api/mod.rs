@@ -31,7 +31,7 @@ use serde_json::{json, Value};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -189,6 +189,7 @@ fn router_with_state(databank: Arc<Databank>, config: ApiConfig) -> (Router, Sha
         .merge(pages)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(refuse_content_coding))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(from_fn_with_state(state.clone(), limits::identify_client))
         .layer(CompressionLayer::new());
@@ -213,7 +214,10 @@ fn router_with_state(databank: Arc<Databank>, config: ApiConfig) -> (Router, Sha
                         request_id = %id,
                     )
                 })
-                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
+                // A 503 (busy, timed out) is a refusal by design, not an error to page
+                // anyone about: a flood logged one ERROR line per refused request.
+                .on_failure(DefaultOnFailure::new().level(tracing::Level::WARN)),
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .layer(axum::middleware::from_fn(drop_unfit_request_id))
@@ -223,6 +227,28 @@ fn router_with_state(databank: Arc<Databank>, config: ApiConfig) -> (Router, Sha
 
 /// A request id from outside (a proxy's) is kept only when it is short and plain; otherwise a
 /// new one is made, so a client cannot write what it likes into every log line.
+/// A compressed request body (`Content-Encoding: gzip`) is refused with 415 naming the coding
+/// (RFC 9110 §15.5.16), instead of being read as text: a gzipped CSV was reported as "not
+/// UTF-8", a gzipped search body as "not JSON".
+async fn refuse_content_coding(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let coding = request
+        .headers()
+        .get(axum::http::header::CONTENT_ENCODING)
+        .map(|value| value.to_str().unwrap_or("?").trim().to_string())
+        .filter(|coding| !coding.is_empty() && !coding.eq_ignore_ascii_case("identity"));
+    match coding {
+        Some(coding) => ApiError::UnsupportedMediaType(format!(
+            "request bodies are read uncompressed; this one has Content-Encoding {:?}: send it without compression",
+            coding.chars().take(40).collect::<String>()
+        ))
+        .into_response(),
+        None => next.run(request).await,
+    }
+}
+
 async fn drop_unfit_request_id(
     mut request: axum::extract::Request,
     next: axum::middleware::Next,

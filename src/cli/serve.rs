@@ -91,6 +91,12 @@ impl ServeArgs {
             .admin_token_file
             .clone()
             .or_else(|| file.admin_token_file.clone());
+        if admin_token_file.is_some() && self.admin_token.is_some() {
+            // Both given: the file wins; say so rather than lock the other token out silently.
+            tracing::warn!(
+                "both DATABANK_ADMIN_TOKEN and an admin token file are set: the file's token is used"
+            );
+        }
         let admin_token = match (&admin_token_file, &self.admin_token) {
             (Some(path), _) => Some(
                 std::fs::read_to_string(path)
@@ -260,7 +266,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<(), Box<dyn std::error::Error>
         .api
         .admin_token
         .as_deref()
-        .is_none_or(|token| token.is_empty())
+        .is_none_or(|token| token.trim().is_empty())
     {
         tracing::warn!(
             "no admin token configured: writes are disabled (set DATABANK_ADMIN_TOKEN or --admin-token-file)"
