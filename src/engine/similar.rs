@@ -15,6 +15,7 @@ use tantivy::schema::{IndexRecordOption, OwnedValue};
 use tantivy::Term;
 
 use crate::engine::analysis::multilingual::{marked, tag, tagged};
+use crate::engine::analysis::GENERIC;
 use crate::engine::databank::Databank;
 use crate::engine::error::{Error, Result};
 use crate::engine::search::{check_locale, Hit, MAX_PER_PAGE};
@@ -101,9 +102,28 @@ impl Databank {
                 .flatten()
                 .map(|word| tagged(analyzer, word))
                 .collect();
+            // A word in more than half of its language's initiatives says nothing about this
+            // one: counted per language, since the function words of a language with a few
+            // initiatives and no stop-word list (Swahili `ya`, Vietnamese `của`) are rare in the
+            // whole index, and made the other initiative of the same language the most
+            // "similar" whatever its topic.
+            // The generic analyzer serves many languages: there, the initiatives written in
+            // these versions' languages count.
+            let docs_with = |field, value: &str| {
+                searcher
+                    .doc_freq(&Term::from_field_text(field, value))
+                    .unwrap_or_else(|_| searcher.num_docs())
+            };
+            let language_docs = match self.fields.facets.get("language") {
+                Some(&field) if analyzer == GENERIC => texts_of_versions
+                    .iter()
+                    .map(|(language, _)| docs_with(field, language))
+                    .sum(),
+                _ => docs_with(self.fields.analyzer, analyzer),
+            };
             let more_like_this = MoreLikeThisQuery::builder()
                 .with_min_doc_frequency(1)
-                .with_max_doc_frequency((searcher.num_docs() / 2).max(2))
+                .with_max_doc_frequency((language_docs / 2).max(1))
                 .with_min_term_frequency(1)
                 .with_max_query_terms(MAX_TERMS_PER_LANGUAGE)
                 .with_min_word_length(tag(analyzer).chars().count() + MIN_WORD_CHARS)
