@@ -130,7 +130,9 @@ fn spreadsheet_leftovers_are_reported_not_stored() {
     // A title row above the header, a formula that failed (`#N/A`, Spanish `#¡VALOR!`), a
     // workbook sent as it was saved.
     let server = Server::empty_with_token(TOKEN);
-    let body = "Prácticas 2026;;;;;\r\nExportado:;2026-05-01;;;;\r\n;;;;;\r\nid;title;description;city;country;themes\r\n\
+    let body = "Prácticas 2026;;;;;\r\nExportado:;2026-05-01;Ajuntament;;;\r\n;;;;;\r\n\
+                Información básica;;;Localización;;Clasificación\r\n\
+                id;title;description;city;country;themes\r\n\
                 f-4;Huertos;#N/A;Vigo;ES;environment\r\n\
                 f-5;Patios;Patios abiertos.;#¡VALOR!;ES;environment\r\n\
                 f-6;Caminos;Caminos escolares.;Vigo;ES;mobility\r\n";
@@ -158,7 +160,7 @@ fn spreadsheet_leftovers_are_reported_not_stored() {
         .collect();
     assert_eq!(
         rejected,
-        [(5, "description".to_string()), (6, "city".to_string())]
+        [(6, "description".to_string()), (7, "city".to_string())]
     );
     assert!(report["rejected"][0]["errors"][0]["message"]
         .as_str()

@@ -551,6 +551,9 @@ fn an_unspaced_chinese_or_japanese_query_finds_the_words_it_holds() {
     let response = server.search(&format!("q={}", urlencode("日本語教室")));
     assert_eq!(ids(&response), ["ja-osaka"]);
     assert_eq!(response["matching"], "all");
+    // Quoted, the run is a phrase: no fallback.
+    let response = server.search(&format!("q={}", urlencode("\"雪道の通学路\"")));
+    assert_eq!(response["total"], 0, "{response}");
     // One shared bigram (`通学`) of five is not enough.
     assert!(hits(&server, "通学電車の時刻表").is_empty());
 }

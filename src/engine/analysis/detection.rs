@@ -77,7 +77,12 @@ impl LanguageDetector {
             .filter(|word| !word.is_empty())
         {
             words += 1;
-            if let Some(languages) = self.markers.get(&word.to_lowercase()) {
+            // Function words are written in lowercase; a capitalised one is more likely a name
+            // (`Hadi`, `Kila`, `Kwa` in a Spanish or English text).
+            if word.chars().next().is_some_and(char::is_uppercase) {
+                continue;
+            }
+            if let Some(languages) = self.markers.get(word) {
                 for language in languages {
                     *hits.entry(language.as_str()).or_default() += 1;
                 }
@@ -108,6 +113,9 @@ mod tests {
             // whatlang has no Swahili and answers Shona.
             ("sw", "Baraza la Watoto la Kaunti ya Nairobi: watoto hujadili usalama wa barabara kuelekea shuleni na kutoa mapendekezo kwa serikali ya kaunti kila mwaka."),
             ("sw", "Kaunti ya Mombasa imefungua maktaba ya watoto katika kila kata, pamoja na walimu na wazazi."),
+            // Names that are Swahili words do not make a text Swahili.
+            ("es", "Escuela Kwa Hadi: la asociación vecinal organiza talleres de huerto escolar en Granada con las familias del barrio y la biblioteca municipal."),
+            ("en", "Kila and Pia run the Kwa community school garden, where pupils grow vegetables with their parents every week."),
             // Neighbours keep their language.
             ("da", "Lektiehjælp i bydelen: frivillige hjælper eleverne med lektier to gange om ugen, og børnene får mad efter skolen."),
             ("sv", "Läxhjälp i stadsdelen: volontärer hjälper eleverna med läxor två gånger i veckan, och barnen får mat efter skolan."),

@@ -189,14 +189,22 @@ fn compute_forms(algorithm: Algorithm, word: &str) -> (String, Option<String>) {
 
 /// Whether a stem lost too much of its word to be trusted. Catalan's Snowball stemmer strips
 /// derivational endings down to two or three letters — `consell`, `conèixer` and `coneixen`
-/// all become `con`, `infants` and `informe` `inf`, `escoles` `esc`, `habitatge` `hab` (6% of
-/// the seed data's Catalan words; about 1% in the other stemmed languages, mostly verb forms
-/// such as Spanish `crearon` → `cre`), so a Catalan query met unrelated words. Such a stem
-/// (three letters or fewer, half the word or less) gives way to [`light_stem`].
+/// all become `con`, `infants` and `informe` `inf`, `habitatge` `hab` (6% of the seed data's
+/// Catalan words; about 1% in the other stemmed languages, mostly verb forms such as Spanish
+/// `crearon` → `cre`), so a Catalan query met unrelated words. Such a stem (three letters or
+/// fewer, of a word whose light stem has [`MIN_LIGHT_STEM_CHARS`] or more) gives way to
+/// [`light_stem`].
 fn overstemmed(algorithm: Algorithm, word: &str, stem: &str) -> bool {
-    let stem_chars = stem.chars().count();
-    algorithm == Algorithm::Catalan && stem_chars <= 3 && stem_chars * 2 <= word.chars().count()
+    // Judged on the light stem's length, which singular and plural share (`museu`, `museus`
+    // both keep Snowball's `mus`; `avi`, `avis` both `av`), so the two never part.
+    algorithm == Algorithm::Catalan
+        && stem.chars().count() <= 3
+        && light_stem(word).chars().count() >= MIN_LIGHT_STEM_CHARS
 }
+
+/// Shortest light stem that replaces an over-short Snowball stem: shorter words (`avis`,
+/// `usos`, `urbana`, `museus`) keep Snowball's stem, as their singular and plural forms do.
+const MIN_LIGHT_STEM_CHARS: usize = 6;
 
 /// A light Catalan stem: the folded word without its plural ending and final `a`/`e`, so that
 /// singular and plural meet (`escola`, `escoles` → `escol`; `consell`, `consells` → `consell`;

@@ -57,19 +57,22 @@ pub fn read(body: &[u8]) -> Result<Submission, IngestError> {
     // Rows above the header (a title, rows left empty: spreadsheets write them as `;;;;`) are
     // not documents.
     let header_at = header_row(&all_records);
-    // ...but a row with data above it (three cells or more: a title or a `Date:;2024-05-01`
-    // line has fewer, a document has six required fields) is no preamble: a sheet sorted
-    // together with its header row would lose those rows without a word.
-    if let Some(above) = all_records[..header_at]
-        .iter()
-        .find(|record| record.iter().filter(|cell| !cell.trim().is_empty()).count() >= 3)
-    {
-        let row = |record: &csv::StringRecord| record.position().map_or(0, |at| at.line());
-        return Err(IngestError::Encoding(format!(
-            "row {} holds data but comes before the header row (row {}): was the sheet sorted together with its header? Put the header row first",
-            row(above),
-            row(&all_records[header_at])
-        )));
+    // ...but a row that reads as a document above it is no preamble (a title, a band of column
+    // groups, an export's date): a sheet sorted together with its header row would lose those
+    // rows without a word.
+    if let Some(header) = all_records.get(header_at) {
+        let names: Vec<String> = header.iter().map(column_name).collect();
+        if let Some(above) = all_records[..header_at]
+            .iter()
+            .find(|record| reads_as_document(&names, record))
+        {
+            let row = |record: &csv::StringRecord| row_number(text, record);
+            return Err(IngestError::Encoding(format!(
+                "row {} holds a document but comes before the header row (row {}): was the sheet sorted together with its header? Put the header row first",
+                row(above),
+                row(header)
+            )));
+        }
     }
     let Some((header, records)) = all_records[header_at..].split_first() else {
         return Ok(Submission {
@@ -223,6 +226,50 @@ fn header_row(records: &[csv::StringRecord]) -> usize {
                 .position(|record| record.iter().any(|cell| !cell.trim().is_empty()))
         })
         .unwrap_or(0)
+}
+
+/// Whether a row above the header reads as a document under it: a cell for every required
+/// column the header has, and a country code (two letters) in its country column.
+fn reads_as_document(names: &[String], record: &csv::StringRecord) -> bool {
+    const REQUIRED: [&str; 6] = ["id", "title", "description", "city", "country", "themes"];
+    let cell = |name: &str| {
+        names
+            .iter()
+            .position(|column| column == name)
+            .and_then(|column| record.get(column))
+            .map(str::trim)
+    };
+    let required: Vec<&str> = REQUIRED
+        .iter()
+        .copied()
+        .filter(|name| names.iter().any(|column| column == name))
+        .collect();
+    !required.is_empty()
+        && required
+            .iter()
+            .all(|name| cell(name).is_some_and(|value| !value.is_empty()))
+        && cell("country").is_none_or(|country| {
+            country.len() == 2 && country.chars().all(|c| c.is_ascii_alphabetic())
+        })
+}
+
+/// The spreadsheet row (1-based line) where a record starts: csv gives the position where the
+/// previous record ended, before its line end.
+fn row_number(text: &str, record: &csv::StringRecord) -> usize {
+    let Some(position) = record.position() else {
+        return 0;
+    };
+    let bytes = text.as_bytes();
+    let mut begins = position.byte() as usize;
+    while matches!(bytes.get(begins), Some(b'\r' | b'\n')) {
+        begins += 1;
+    }
+    let begins = begins.min(bytes.len());
+    bytes[..begins]
+        .iter()
+        .filter(|byte| **byte == b'\n')
+        .count()
+        + 1
 }
 
 /// `sep=;` on the first line: the delimiter, and the text after that line.

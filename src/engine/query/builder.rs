@@ -187,7 +187,13 @@ impl QueryBuilder<'_> {
                 typo_candidates += 1;
             }
             index += 1;
-            let (query, widened) = self.clause_query(&clause.text, allow_typos, matching);
+            // A quoted run is taken whole, never as most of its bigrams.
+            let clause_matching = if clause.quoted {
+                Matching::AllWords
+            } else {
+                matching
+            };
+            let (query, widened) = self.clause_query(&clause.text, allow_typos, clause_matching);
             let query = query.unwrap_or_else(|| Box::new(EmptyQuery));
             if widened {
                 typo_words += 1;
@@ -345,7 +351,7 @@ impl QueryBuilder<'_> {
             .iter()
             .filter(|clause| !clause.negated && !clause.phrase && !self.is_stopword(&clause.text))
             .map(|clause| {
-                if has_cjk(&clause.text) && clause.text.chars().count() >= 4 {
+                if !clause.quoted && has_cjk(&clause.text) && clause.text.chars().count() >= 4 {
                     2
                 } else {
                     1
@@ -395,12 +401,13 @@ impl QueryBuilder<'_> {
         }
         let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
         let mut typo_alternatives: Vec<Box<dyn Query>> = Vec::new();
-        // Whether the word is known is judged on its own forms, not its other number's: a
-        // misspelt `escolres` read as the Catalan plural of `escolre` must still be a typo.
+        // A word is known when its forms, its other number's included, are well attested —
+        // provided its own forms are in the index at all: a misspelt `escolres`, whose other
+        // number `escolra` happens to be a Catalan stem, is still a typo.
         let edits = if !self.typos
             || !allow_typos
             || !sequences.is_empty()
-            || self.well_attested(&own_words)
+            || (self.in_index(&own_words) && self.well_attested(&words))
         {
             0
         } else {
@@ -528,6 +535,15 @@ impl QueryBuilder<'_> {
 
     /// Whether a word's forms are in enough documents to be taken as spelled right (then no
     /// typo alternatives are looked for: they could only rank below, and cost time).
+    /// Whether any of these forms is in the text fields.
+    fn in_index(&self, forms: &BTreeSet<String>) -> bool {
+        self.fields.text.values().any(|field| {
+            forms
+                .iter()
+                .any(|form| self.doc_freq(&Term::from_field_text(*field, form)) > 0)
+        })
+    }
+
     fn well_attested(&self, forms: &BTreeSet<String>) -> bool {
         let mut documents = 0;
         for field in self.fields.text.values() {
