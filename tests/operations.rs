@@ -489,17 +489,18 @@ fn searches_follow_a_merge_tantivy_started_itself() {
     assert_eq!(answer["total"], 16, "{answer}");
 }
 
-/// Connections that send nothing are closed after 20 s, and at most `--max-connections` are
-/// open at once: sockets held silent by one client took every file descriptor, and then the
-/// server answered nobody.
+/// A connection that sends no complete request head within 20 s is closed — silent, half a
+/// head, or idle after an answer — and at most `--max-connections` are open at once: sockets
+/// held by one client took every file descriptor, and then the server answered nobody.
 #[test]
-fn silent_connections_are_capped_and_closed() {
-    use std::io::Read;
+fn silent_and_half_open_connections_are_capped_and_closed() {
+    use std::io::{Read, Write};
     let server = seeded(&["--max-connections", "2"]);
     let address = server.base.trim_start_matches("http://").to_string();
-    let silent: Vec<std::net::TcpStream> = (0..2)
-        .map(|_| std::net::TcpStream::connect(&address).expect("connect"))
-        .collect();
+    let silent = std::net::TcpStream::connect(&address).expect("connect");
+    let mut half = std::net::TcpStream::connect(&address).expect("connect");
+    half.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .expect("half a head");
     std::thread::sleep(Duration::from_millis(300));
     let base = server.base.clone();
     let started = Instant::now();
@@ -515,13 +516,15 @@ fn silent_connections_are_capped_and_closed() {
         !request.is_finished(),
         "a third connection was served beside two"
     );
-    // The silent ones are closed by the server (a read sees the end), then the third is served.
-    for mut socket in silent {
+    // Both are closed by the server (a read reaches the end), then the third is served.
+    for mut socket in [silent, half] {
         socket
             .set_read_timeout(Some(Duration::from_secs(40)))
             .expect("timeout");
-        let mut byte = [0u8; 1];
-        assert_eq!(socket.read(&mut byte).expect("closed, not timed out"), 0);
+        let mut rest = Vec::new();
+        socket
+            .read_to_end(&mut rest)
+            .expect("closed, not timed out");
     }
     assert_eq!(request.join().expect("thread").expect("answer"), 200);
     let waited = started.elapsed();

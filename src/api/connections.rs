@@ -1,149 +1,85 @@
-//! The server's listener, guarded: at most `max_connections` open connections (the next ones
-//! wait in the kernel's backlog until one closes), and a connection that sends nothing within
-//! [`FIRST_BYTE_TIMEOUT`] of being accepted is closed.
+//! The server's connections: accepted up to `max_connections` at once (the next ones wait in the
+//! kernel's backlog until one closes), served by hyper with a header-read timeout, and drained
+//! on shutdown.
 //!
-//! Without them, a client opening sockets and sending nothing held each one for as long as it
-//! liked: twenty thousand of them exhausted the process's file descriptors, and the server
-//! stopped answering anyone (`accept error: Too many open files`). The rate limit does not see
-//! them: they never become requests.
+//! A connection must send a complete request head within [`HEADER_READ_TIMEOUT`] of being
+//! accepted or of its previous answer, else it is closed: this covers a socket that sends
+//! nothing, one that sends half a request head and stops, and an idle keep-alive connection.
+//! A request's body and its handling are bounded by the request timeout and the body limit,
+//! not here. (axum's own `serve` sets no timer, so hyper's header-read timeout never ran: a
+//! client holding silent or half-open sockets kept them for as long as it liked, and with a
+//! cap on connections that would have locked everyone else out.)
 
-use std::future::Future;
-use std::io;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-use tokio::time::Sleep;
+use axum::extract::Request;
+use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::{Service, ServiceExt};
 
-/// How long a new connection may stay silent before it is closed.
-pub const FIRST_BYTE_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a connection may take to send a request head (from its accept, or from its
+/// previous answer on a kept-alive connection).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// A TCP listener that caps the open connections.
-pub struct GuardedListener {
+/// Serves `app` on `listener` until `shutdown` resolves; then stops accepting, lets the open
+/// connections finish their requests, and returns.
+pub async fn serve(
     listener: TcpListener,
-    slots: Arc<Semaphore>,
-}
-
-impl GuardedListener {
-    /// Guards `listener` with at most `max_connections` open connections.
-    pub fn new(listener: TcpListener, max_connections: usize) -> Self {
-        GuardedListener {
-            listener,
-            slots: Arc::new(Semaphore::new(max_connections.max(1))),
-        }
-    }
-}
-
-impl axum::serve::Listener for GuardedListener {
-    type Io = GuardedStream;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        // The semaphore is never closed: acquiring only waits.
-        let slot = loop {
-            if let Ok(slot) = self.slots.clone().acquire_owned().await {
-                break slot;
-            }
+    app: Router,
+    max_connections: usize,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let mut make_service = app.into_make_service_with_connect_info::<SocketAddr>();
+    let slots = Arc::new(Semaphore::new(max_connections.max(1)));
+    let graceful = GracefulShutdown::new();
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    tokio::pin!(shutdown);
+    loop {
+        // The semaphore is never closed: acquiring only waits for a free slot.
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
         };
-        loop {
-            match self.listener.accept().await {
-                Ok((stream, peer)) => {
-                    let _ = stream.set_nodelay(true);
-                    return (
-                        GuardedStream {
-                            stream,
-                            _slot: slot,
-                            silent_until: Some(Box::pin(tokio::time::sleep(FIRST_BYTE_TIMEOUT))),
-                        },
-                        peer,
-                    );
-                }
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
                 Err(error) => {
-                    // Out of descriptors, or a connection reset before it was accepted: wait
-                    // a moment rather than spin (as axum's own listener does).
+                    // Out of descriptors, or a connection reset before it was accepted: wait a
+                    // moment rather than spin.
                     tracing::warn!(%error, "accept failed");
                     tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
                 }
-            }
-        }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let Ok(router) = make_service.call(peer).await;
+        let service = TowerToHyperService::new(
+            router.map_request(|request: Request<Incoming>| request.map(axum::body::Body::new)),
+        );
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A connection's error (a reset, a timed-out head) concerns that client alone.
+            let _ = connection.await;
+            drop(slot);
+        });
     }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.listener.local_addr()
-    }
-}
-
-/// An accepted connection: holds its slot until dropped, and fails its first read if nothing
-/// arrives within [`FIRST_BYTE_TIMEOUT`].
-pub struct GuardedStream {
-    stream: TcpStream,
-    _slot: OwnedSemaphorePermit,
-    silent_until: Option<Pin<Box<Sleep>>>,
-}
-
-impl AsyncRead for GuardedStream {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let filled = buf.filled().len();
-        match Pin::new(&mut self.stream).poll_read(cx, buf) {
-            Poll::Ready(result) => {
-                if buf.filled().len() > filled {
-                    self.silent_until = None;
-                }
-                Poll::Ready(result)
-            }
-            Poll::Pending => {
-                let expired = self
-                    .silent_until
-                    .as_mut()
-                    .is_some_and(|deadline| deadline.as_mut().poll(cx).is_ready());
-                if expired {
-                    Poll::Ready(Err(io::Error::new(
-                        io::ErrorKind::TimedOut,
-                        "nothing sent after connecting",
-                    )))
-                } else {
-                    Poll::Pending
-                }
-            }
-        }
-    }
-}
-
-impl AsyncWrite for GuardedStream {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write(cx, buf)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_shutdown(cx)
-    }
-
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.stream.is_write_vectored()
-    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }

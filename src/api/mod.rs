@@ -14,7 +14,6 @@ pub mod params;
 pub mod staff;
 pub mod upkeep;
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
@@ -358,15 +357,7 @@ pub async fn serve(
     let max_connections = config.max_connections;
     let (app, state) = router_with_state(databank, config);
     upkeep::start(Arc::downgrade(&state), compact_after);
-    let app = app.into_make_service_with_connect_info::<SocketAddr>();
-    // (`tap_io` gives the guarded listener axum's `ConnectInfo<SocketAddr>`.)
-    let listener = axum::serve::ListenerExt::tap_io(
-        connections::GuardedListener::new(listener, max_connections),
-        |_| {},
-    );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    connections::serve(listener, app, max_connections, shutdown).await
 }
 
 /// Runs engine reads on the search threads (bounded, queued; see [`limits::SearchPool`]).
