@@ -689,6 +689,13 @@ fn the_openapi_document_covers_every_route() {
                 .is_some_and(|r| !r.is_empty()),
             "{method} {path} has no responses"
         );
+        // Every route answers another method with 405, and a compressed body with 415.
+        for status in ["405", "415"] {
+            assert!(
+                operation["responses"][status].is_object(),
+                "{method} {path} does not document {status}"
+            );
+        }
     }
     // And nothing documented is missing from the server: every path answers something else than
     // the router's "no such route" 404.

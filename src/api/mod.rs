@@ -177,7 +177,8 @@ fn router_with_state(databank: Arc<Databank>, config: ApiConfig) -> (Router, Sha
         openapi: OnceLock::new(),
     });
     let (routes, document) = documented_routes(&state, config.bulk_limit);
-    if let Ok(document) = serde_json::to_value(&document) {
+    if let Ok(mut document) = serde_json::to_value(&document) {
+        openapi::add_common_responses(&mut document);
         let _ = state.openapi.set(document);
     }
     // The pages run searches too: the same rate limit and timeout as the public API.

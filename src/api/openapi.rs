@@ -258,3 +258,48 @@ pub struct TranslationFields {
     /// Full text.
     pub description: Option<String>,
 }
+
+/// Answers every operation can give besides its own: 405 (another method; `Allow` lists the
+/// right ones) and 415 (a compressed body), and 400 on a path parameter that is not UTF-8,
+/// with the JSON error body — added to the generated document so no operation omits them.
+pub fn add_common_responses(document: &mut serde_json::Value) {
+    let error = |description: &str| {
+        serde_json::json!({
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        })
+    };
+    let Some(paths) = document
+        .get_mut("paths")
+        .and_then(|paths| paths.as_object_mut())
+    else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(operations) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, operation) in operations.iter_mut() {
+            if !matches!(method.as_str(), "get" | "post" | "put" | "delete" | "patch") {
+                continue;
+            }
+            let Some(responses) = operation
+                .get_mut("responses")
+                .and_then(|responses| responses.as_object_mut())
+            else {
+                continue;
+            };
+            responses.entry("405").or_insert_with(|| {
+                error("Method not allowed for this path; the `Allow` header lists the methods")
+            });
+            responses.entry("415").or_insert_with(|| {
+                error("The request body has a Content-Encoding (bodies are read uncompressed)")
+            });
+            if path.contains('{') {
+                responses.entry("400").or_insert_with(|| {
+                    error("A path parameter that is not valid UTF-8 once decoded")
+                });
+            }
+        }
+    }
+}
