@@ -87,7 +87,7 @@ pub async fn bulk(
     RawQuery(query): RawQuery,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    authorize(&state, &headers)?;
+    // The token was checked by `require_token`, before the body was read.
     let params = params::from_query_string(query.as_deref().unwrap_or_default());
     // A write must not follow from a misspelt parameter (`DRY_RUN`, `dryrun`): unknown ones are
     // refused here, unlike on searches.

@@ -105,9 +105,7 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
             let summary = target.check(chunk.to_vec(), on_error)?;
             if args.dry_run {
                 // What a load would do (each file against the index as it is).
-                totals.created += summary.created;
-                totals.updated += summary.updated;
-                totals.unchanged += summary.unchanged;
+                add_counts(&mut totals, &summary);
             }
             rejected.extend(
                 summary
@@ -122,9 +120,7 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
         let progress = Progress::new(total_rows as u64);
         target.write(&files, batch_size, on_error, |name, rows, summary| {
             progress.advance(rows as u64, name);
-            totals.created += summary.created;
-            totals.updated += summary.updated;
-            totals.unchanged += summary.unchanged;
+            add_counts(&mut totals, &summary);
             rejected.extend(
                 summary
                     .rejected
@@ -171,6 +167,13 @@ pub fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
     } else {
         Err(format!("{} row(s) rejected", rejected.len()).into())
     }
+}
+
+/// Adds a batch's created, updated and unchanged counts to the import's.
+fn add_counts(totals: &mut LoadSummary, batch: &LoadSummary) {
+    totals.created += batch.created;
+    totals.updated += batch.updated;
+    totals.unchanged += batch.unchanged;
 }
 
 /// Prints each row whose id a later row (of any file) gives again — the later one is what is

@@ -172,11 +172,7 @@ fn compute_forms(algorithm: Algorithm, word: &str) -> (String, Option<String>) {
     let stemmer = frostem::Stemmer::new(algorithm);
     let stem = |word: &str| {
         let stem = stemmer.stem(word);
-        if overstemmed(algorithm, word, &stem) {
-            light_stem(word)
-        } else {
-            stem.into_owned()
-        }
+        instead_of_overstemmed(algorithm, word, &stem).unwrap_or_else(|| stem.into_owned())
     };
     let stem_then_fold = fold_accents(&stem(word));
     let fold_then_stem = if word.is_ascii() {
@@ -193,13 +189,14 @@ fn compute_forms(algorithm: Algorithm, word: &str) -> (String, Option<String>) {
 /// Catalan words; about 1% in the other stemmed languages, mostly verb forms such as Spanish
 /// `crearon` → `cre`), so a Catalan query met unrelated words. Such a stem (three letters or
 /// fewer, of a word whose light stem has [`MIN_LIGHT_STEM_CHARS`] or more) gives way to
-/// [`light_stem`].
-fn overstemmed(algorithm: Algorithm, word: &str, stem: &str) -> bool {
+/// [`light_stem`], returned here (`None`: the stem stands).
+fn instead_of_overstemmed(algorithm: Algorithm, word: &str, stem: &str) -> Option<String> {
+    if algorithm != Algorithm::Catalan || stem.chars().count() > 3 {
+        return None;
+    }
     // Judged on the light stem's length, which singular and plural share (`museu`, `museus`
     // both keep Snowball's `mus`; `avi`, `avis` both `av`), so the two never part.
-    algorithm == Algorithm::Catalan
-        && stem.chars().count() <= 3
-        && light_stem(word).chars().count() >= MIN_LIGHT_STEM_CHARS
+    Some(light_stem(word)).filter(|light| light.chars().count() >= MIN_LIGHT_STEM_CHARS)
 }
 
 /// Shortest light stem that replaces an over-short Snowball stem: shorter words (`avis`,

@@ -57,23 +57,6 @@ pub fn read(body: &[u8]) -> Result<Submission, IngestError> {
     // Rows above the header (a title, rows left empty: spreadsheets write them as `;;;;`) are
     // not documents.
     let header_at = header_row(&all_records);
-    // ...but a row that reads as a document above it is no preamble (a title, a band of column
-    // groups, an export's date): a sheet sorted together with its header row would lose those
-    // rows without a word.
-    if let Some(header) = all_records.get(header_at) {
-        let names: Vec<String> = header.iter().map(column_name).collect();
-        if let Some(above) = all_records[..header_at]
-            .iter()
-            .find(|record| reads_as_document(&names, record))
-        {
-            let row = |record: &csv::StringRecord| row_number(text, record);
-            return Err(IngestError::Encoding(format!(
-                "row {} holds a document but comes before the header row (row {}): was the sheet sorted together with its header? Put the header row first",
-                row(above),
-                row(header)
-            )));
-        }
-    }
     let Some((header, records)) = all_records[header_at..].split_first() else {
         return Ok(Submission {
             rows: Vec::new(),
@@ -81,6 +64,20 @@ pub fn read(body: &[u8]) -> Result<Submission, IngestError> {
         });
     };
     let headers: Vec<String> = header.iter().map(column_name).collect();
+    // ...but a row that reads as a document above it is no preamble (a title, a band of column
+    // groups, an export's date): a sheet sorted together with its header row would lose those
+    // rows without a word.
+    if let Some(above) = all_records[..header_at]
+        .iter()
+        .position(|record| reads_as_document(&headers, record))
+    {
+        let row = |index| row_number(text, &all_records, index);
+        return Err(IngestError::Encoding(format!(
+            "row {} holds a document but comes before the header row (row {}): was the sheet sorted together with its header? Put the header row first",
+            row(above),
+            row(header_at)
+        )));
+    }
     check_header(&headers)?;
     let starts = |record: Option<&csv::StringRecord>| {
         record
@@ -107,10 +104,7 @@ pub fn read(body: &[u8]) -> Result<Submission, IngestError> {
     let id_column = headers.iter().position(|name| name == "id");
     let mut rows = Vec::new();
     for (index, record) in records.iter().enumerate() {
-        let mut begins = starts(Some(record));
-        while matches!(bytes.get(begins), Some(b'\r' | b'\n')) {
-            begins += 1;
-        }
+        let begins = record_start(bytes, record);
         newlines += bytes[counted_to..begins]
             .iter()
             .filter(|byte| **byte == b'\n')
@@ -253,23 +247,28 @@ fn reads_as_document(names: &[String], record: &csv::StringRecord) -> bool {
         })
 }
 
-/// The spreadsheet row (1-based line) where a record starts: csv gives the position where the
-/// previous record ended, before its line end.
-fn row_number(text: &str, record: &csv::StringRecord) -> usize {
-    let Some(position) = record.position() else {
-        return 0;
-    };
-    let bytes = text.as_bytes();
-    let mut begins = position.byte() as usize;
+/// Where a record's first cell begins: csv gives the position where the previous record
+/// ended, before its line end (and the blank lines after it).
+fn record_start(bytes: &[u8], record: &csv::StringRecord) -> usize {
+    let mut begins = record
+        .position()
+        .map_or(bytes.len(), |at| at.byte() as usize);
     while matches!(bytes.get(begins), Some(b'\r' | b'\n')) {
         begins += 1;
     }
-    let begins = begins.min(bytes.len());
-    bytes[..begins]
+    begins.min(bytes.len())
+}
+
+/// The spreadsheet row of `records[index]`: its physical line, less the line breaks inside
+/// the quoted cells before it (the rows loop counts the same way, incrementally).
+fn row_number(text: &str, records: &[csv::StringRecord], index: usize) -> usize {
+    let bytes = text.as_bytes();
+    let lines = bytes[..record_start(bytes, &records[index])]
         .iter()
         .filter(|byte| **byte == b'\n')
-        .count()
-        + 1
+        .count();
+    let breaks: usize = records[..index].iter().map(newlines_in).sum();
+    lines + 1 - breaks.min(lines)
 }
 
 /// `sep=;` on the first line: the delimiter, and the text after that line.

@@ -72,45 +72,60 @@ fn legacy_or_mixed(body: &[u8]) -> Result<(String, &'static str), IngestError> {
             telling(c) && (after_letter || before_letter)
         })
     };
-    let (utf8, invalid) = body.utf8_chunks().fold((0, 0), |(utf8, invalid), chunk| {
-        (
-            utf8 + in_words(chunk.valid()),
-            invalid + usize::from(!chunk.invalid().is_empty()),
-        )
-    });
-    if utf8 > 0 && 4 * utf8 >= invalid {
+    // UTF-8 with stray bytes: telling UTF-8 characters, and not far fewer than stray bytes.
+    let is_mixed = |bytes: &[u8]| {
+        let (utf8, invalid) = bytes.utf8_chunks().fold((0, 0), |(utf8, invalid), chunk| {
+            (
+                utf8 + in_words(chunk.valid()),
+                invalid + usize::from(!chunk.invalid().is_empty()),
+            )
+        });
+        utf8 > 0 && 4 * utf8 >= invalid
+    };
+    if is_mixed(body) {
         // Line by line: a line that is UTF-8 with a few stray bytes keeps its UTF-8; a line
         // with nothing that tells UTF-8 (a row appended by a legacy editor) is legacy text as
         // a whole — read byte pair by byte pair, its `Ú»` would become the valid U+06BB.
-        let is_mixed = |line: &[u8]| {
-            let (utf8, invalid) = line.utf8_chunks().fold((0, 0), |(utf8, invalid), chunk| {
-                (
-                    utf8 + in_words(chunk.valid()),
-                    invalid + usize::from(!chunk.invalid().is_empty()),
-                )
-            });
-            utf8 > 0 && 4 * utf8 >= invalid
-        };
-        let lines: Vec<&[u8]> = body.split_inclusive(|byte| *byte == b'\n').collect();
+        enum Line<'a> {
+            Utf8(&'a str),
+            Mixed(&'a [u8]),
+            Legacy(&'a [u8]),
+        }
+        let lines: Vec<Line> = body
+            .split_inclusive(|byte| *byte == b'\n')
+            .map(|line| match std::str::from_utf8(line) {
+                Ok(valid) => Line::Utf8(valid),
+                Err(_) if is_mixed(line) => Line::Mixed(line),
+                Err(_) => Line::Legacy(line),
+            })
+            .collect();
         let legacy_lines: Vec<u8> = lines
             .iter()
-            .filter(|line| std::str::from_utf8(line).is_err() && !is_mixed(line))
-            .flat_map(|line| line.iter().copied())
+            .filter_map(|line| match line {
+                Line::Legacy(bytes) => Some(*bytes),
+                _ => None,
+            })
+            .flatten()
+            .copied()
             .collect();
         // Lines in another code page than Windows-1252 (a short GBK file whose byte pairs
         // happen to be UTF-8): the body is legacy text, read below.
         if legacy_lines.is_empty() || legacy_encoding(&legacy_lines) == WINDOWS_1252 {
             let mut text = String::with_capacity(body.len());
             for line in lines {
-                if let Ok(valid) = std::str::from_utf8(line) {
-                    text.push_str(valid);
-                } else if is_mixed(line) {
-                    for chunk in line.utf8_chunks() {
-                        text.push_str(chunk.valid());
-                        text.push_str(&WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0);
+                match line {
+                    Line::Utf8(valid) => text.push_str(valid),
+                    Line::Mixed(bytes) => {
+                        for chunk in bytes.utf8_chunks() {
+                            text.push_str(chunk.valid());
+                            text.push_str(
+                                &WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0,
+                            );
+                        }
                     }
-                } else {
-                    text.push_str(&WINDOWS_1252.decode_without_bom_handling(line).0);
+                    Line::Legacy(bytes) => {
+                        text.push_str(&WINDOWS_1252.decode_without_bom_handling(bytes).0)
+                    }
                 }
             }
             return Ok((text, "UTF-8 (with some Windows-1252 bytes)"));

@@ -401,13 +401,16 @@ impl QueryBuilder<'_> {
         }
         let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
         let mut typo_alternatives: Vec<Box<dyn Query>> = Vec::new();
-        // A word is known when its forms, its other number's included, are well attested —
+        // A word is taken as spelled right (no typo alternatives: they could only rank below,
+        // and cost time) when its forms, its other number's included, are well attested —
         // provided its own forms are in the index at all: a misspelt `escolres`, whose other
         // number `escolra` happens to be a Catalan stem, is still a typo.
         let edits = if !self.typos
             || !allow_typos
             || !sequences.is_empty()
-            || (self.in_index(&own_words) && self.well_attested(&words))
+            || (self.documents_with(&own_words, 1) > 0
+                && self.documents_with(&words, typos::WELL_ATTESTED_DOCUMENTS)
+                    >= typos::WELL_ATTESTED_DOCUMENTS)
         {
             0
         } else {
@@ -533,28 +536,19 @@ impl QueryBuilder<'_> {
         cognates
     }
 
-    /// Whether a word's forms are in enough documents to be taken as spelled right (then no
-    /// typo alternatives are looked for: they could only rank below, and cost time).
-    /// Whether any of these forms is in the text fields.
-    fn in_index(&self, forms: &BTreeSet<String>) -> bool {
-        self.fields.text.values().any(|field| {
-            forms
-                .iter()
-                .any(|form| self.doc_freq(&Term::from_field_text(*field, form)) > 0)
-        })
-    }
-
-    fn well_attested(&self, forms: &BTreeSet<String>) -> bool {
+    /// How many documents hold these forms in the text fields (a document counted once per
+    /// form and field), counting no further than `enough`.
+    fn documents_with(&self, forms: &BTreeSet<String>, enough: u64) -> u64 {
         let mut documents = 0;
         for field in self.fields.text.values() {
             for form in forms {
                 documents += self.doc_freq(&Term::from_field_text(*field, form));
-                if documents >= typos::WELL_ATTESTED_DOCUMENTS {
-                    return true;
+                if documents >= enough {
+                    return documents;
                 }
             }
         }
-        false
+        documents
     }
 
     /// The forms of `text` under `analyzer`, tagged as the index holds them: a single word's
