@@ -16,16 +16,13 @@
 //!   built into the binary), served beside the API.
 //! * [`resources`] — the `index-schema/` and `seed-data/` directories embedded in the binary, so
 //!   the service answers on first start from anywhere.
+//! * [`allocator`] — mimalloc, the allocator of every binary linking the crate, and its options.
 //! * [`synthetic`] — a deterministic synthetic corpus for benchmarks.
 
+pub mod allocator;
 pub mod api;
 pub mod cli;
 pub mod engine;
 pub mod resources;
 pub mod synthetic;
 pub mod web;
-
-/// mimalloc for every binary linking the crate (the server, the CLI, tests and benches): tantivy's
-/// indexing and a search's scoring allocate many small, short-lived buffers across threads.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -196,6 +196,7 @@ impl Databank {
     }
 
     fn open_with(directory: &Path, catalog: Catalog, writable: bool) -> Result<Self> {
+        crate::allocator::configure();
         if writable {
             std::fs::create_dir_all(directory)?;
         } else if !directory.join("meta.json").exists() {
