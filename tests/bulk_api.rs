@@ -193,6 +193,22 @@ fn spreadsheet_leftovers_are_reported_not_stored() {
         "{message}"
     );
     assert_eq!(server.get("/v1/initiatives/f-8").0, 404);
+    // A misspelt column (`colour`) is reported on every row, whether its cell is empty or not.
+    let misspelt = "id,title,description,city,country,themes,colour\n\
+                    f-9,Huertos,Huertos.,Vigo,ES,environment,\n\
+                    f-10,Patios,Patios.,Vigo,ES,environment,verde\n";
+    let (status, report) = server.post_raw(
+        "/v1/initiatives/bulk?on_error=skip",
+        "text/csv",
+        misspelt.as_bytes().to_vec(),
+        Some(TOKEN),
+    );
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["created"], 0, "{report}");
+    for row in report["rejected"].as_array().expect("rejected") {
+        assert_eq!(row["errors"][0]["field"], "colour", "{report}");
+    }
+    assert_eq!(report["rejected"].as_array().map(Vec::len), Some(2));
 }
 
 #[test]
@@ -526,6 +542,12 @@ fn each_validation_rule_names_its_field() {
         ),
         ("url", Box::new(|d| d["url"] = json!("ftp://example.org/x"))),
         ("url", Box::new(|d| d["url"] = json!("not a url"))),
+        ("url", Box::new(|d| d["url"] = json!(""))),
+        // Invisible characters only: the title would show blank.
+        (
+            "title",
+            Box::new(|d| d["title"] = json!("\u{200b}\u{00ad} \u{2060}")),
+        ),
         (
             "updated_at",
             Box::new(|d| d["updated_at"] = json!("yesterday")),

@@ -69,7 +69,7 @@ fn import_files_into_a_data_directory_then_serve_them() {
     assert!(stdout.contains("3 created"), "{stdout}");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("rows written"),
+        stderr.contains("rows processed"),
         "plain progress lines off a terminal: {stderr}"
     );
 
@@ -208,7 +208,7 @@ fn import_in_small_batches_writes_each_in_order() {
     );
     let progress: Vec<&str> = stderr
         .lines()
-        .filter(|line| line.contains("rows written"))
+        .filter(|line| line.contains("rows processed"))
         .collect();
     assert!(progress.len() >= 2, "{stderr}");
     assert!(progress.last().unwrap().contains("7/7"), "{stderr}");

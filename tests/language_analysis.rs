@@ -360,6 +360,32 @@ fn decomposed_and_full_width_text_is_found_by_its_words() {
 }
 
 #[test]
+fn a_word_with_soft_hyphens_is_found_as_it_reads() {
+    // Text pasted from a word processor or a web page that hyphenates: the soft hyphens are
+    // invisible, and the word is searched as it is displayed.
+    let docs = vec![
+        document(
+            "de-shy",
+            Some("de"),
+            "Bürger\u{ad}haushalt für Kinder",
+            "Der Kinder\u{ad}bürger\u{ad}haushalt von Quxdorf: Kinder entscheiden über das Geld.",
+        ),
+        document(
+            "de-other",
+            Some("de"),
+            "Schulgarten in Quxdorf",
+            "Kinder pflanzen Gemüse im Garten der Schule.",
+        ),
+    ];
+    let server = Server::with_documents(&docs);
+    assert_eq!(hits(&server, "Kinderbürgerhaushalt"), ["de-shy"]);
+    assert_eq!(hits(&server, "Bürgerhaushalt"), ["de-shy"]);
+    let response = server.search("q=B%C3%BCrgerhaushalt+Quxdorf");
+    assert_eq!(response["matching"], "all", "{response}");
+    assert_eq!(ids(&response), ["de-shy"]);
+}
+
+#[test]
 fn thai_without_spaces_indic_vowel_signs_and_traditional_chinese_are_searchable() {
     // Thai writes no spaces between words: a run longer than a token was dropped whole, so
     // `โรงเรียน` (school) found nothing. Hindi vowel signs were folded away like accents,

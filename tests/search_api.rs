@@ -73,6 +73,11 @@ fn filters_are_or_within_a_facet_and_and_across_facets() {
     );
     let comma = server.search("country=es,fr&facets=");
     assert_eq!(comma["total"], both["total"]);
+    // As form encoders write lists (jQuery, PHP, Rails; axios with qs).
+    let brackets = server.search("country%5B%5D=ES&country%5B%5D=FR&facets=");
+    assert_eq!(brackets["total"], both["total"]);
+    let indexed = server.search("country[0]=ES&country[1]=FR&facets=");
+    assert_eq!(indexed["total"], both["total"]);
 
     let expected = seed_documents()
         .iter()
@@ -209,6 +214,16 @@ fn post_search_takes_the_same_parameters_as_get() {
     assert_eq!(ids(&get), ids(&post));
     assert_eq!(get["total"], post["total"]);
     assert_eq!(get["facets"], post["facets"]);
+    // A body saved by a Windows tool starts with a byte-order mark.
+    let mut body = b"\xEF\xBB\xBF".to_vec();
+    body.extend_from_slice(
+        json!({"q": "educación", "country": ["ES", "AR"], "sdg": 4, "per_page": 5})
+            .to_string()
+            .as_bytes(),
+    );
+    let (status, marked) = server.post_raw("/v1/search", "application/json", body, None);
+    assert_eq!(status, 200, "{marked}");
+    assert_eq!(ids(&marked), ids(&get));
 }
 
 #[test]
@@ -573,6 +588,17 @@ fn cli_search_prints_a_table_or_json() {
         "{table}"
     );
     assert!(table.contains("(ES)"), "{table}");
+    // A comma list, as the API takes it.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_databank"))
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .args(["search", "", "--country", "ES,FR", "--json"])
+        .output()
+        .expect("run databank search");
+    assert!(output.status.success());
+    let response: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let api = server.search("country=ES&country=FR");
+    assert_eq!(response["total"], api["total"]);
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_databank"))
         .arg("--data-dir")
         .arg(&data_dir)

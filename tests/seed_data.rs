@@ -14,7 +14,7 @@ use serde_json::Value;
 #[test]
 fn every_seed_document_is_valid_against_the_contract() {
     let catalog = Catalog::embedded().unwrap();
-    let detector = LanguageDetector::new(&catalog.detection);
+    let detector = LanguageDetector::new(&catalog.detection, &catalog.stopwords_by_language);
     let validator = Validator::new(&catalog, &detector);
     let mut ids = BTreeSet::new();
     for document in seed_documents() {

@@ -2,7 +2,8 @@
 //! [`SearchRequest`]. Both forms share one reading: every value becomes a list of strings
 //! (repeated parameters, JSON arrays and comma lists alike), then each parameter is typed; a
 //! parameter that takes one value and is given several is refused.
-//! Parameters the API does not know are ignored (cache busters, tracking tags).
+//! Parameters the API does not know are ignored (cache busters, tracking tags); a list
+//! parameter may carry the brackets form encoders add (`country[]=ES`, `country[0]=ES`).
 
 use std::collections::BTreeMap;
 
@@ -29,15 +30,33 @@ pub fn from_query_string(query: &str) -> RawParams {
     let mut params = RawParams::new();
     for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
         params
-            .entry(name.into_owned())
+            .entry(without_array_brackets(&name).to_string())
             .or_default()
             .push(value.into_owned());
     }
     params
 }
 
+/// A parameter name without the brackets that form encoders (jQuery, PHP, Rails, axios with
+/// `qs`) add to list parameters: `country[]` and `country[0]` are `country`.
+fn without_array_brackets(name: &str) -> &str {
+    match name
+        .strip_suffix(']')
+        .and_then(|rest| rest.rsplit_once('['))
+    {
+        Some((base, index))
+            if !base.is_empty() && index.bytes().all(|byte| byte.is_ascii_digit()) =>
+        {
+            base
+        }
+        _ => name,
+    }
+}
+
 /// Reads a JSON object body.
 pub fn from_json(body: &[u8]) -> Result<RawParams, ApiError> {
+    // A byte-order mark (Windows tools write one) is not part of the JSON.
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(RawParams::new());
     }
@@ -229,6 +248,17 @@ mod tests {
         assert_eq!(request.locale, "pt");
         let request = search_request(&from_query_string("locale=es_ES")).unwrap();
         assert_eq!(request.locale, "es");
+    }
+
+    #[test]
+    fn bracketed_list_parameters_and_a_json_byte_order_mark_are_read() {
+        let params = from_query_string("country[]=ES&country[]=fr&sdg[0]=4&sdg[1]=11&x[a]=1");
+        let request = search_request(&params).unwrap();
+        assert_eq!(request.filters["country"], ["ES", "fr"]);
+        assert_eq!(request.filters["sdg"], ["4", "11"]);
+        assert!(params.contains_key("x[a]"));
+        let params = from_json(b"\xEF\xBB\xBF{\"q\": \"huertos\"}").unwrap();
+        assert_eq!(search_request(&params).unwrap().q, "huertos");
     }
 
     #[test]

@@ -15,23 +15,23 @@ pub struct SearchArgs {
     /// The query (words, "phrases", -exclusions).
     #[arg(default_value = "")]
     pub query: String,
-    /// Country filter (ISO 3166-1 alpha-2), repeatable.
-    #[arg(long)]
+    /// Country filter (ISO 3166-1 alpha-2), repeatable or a comma list.
+    #[arg(long, value_delimiter = ',')]
     pub country: Vec<String>,
-    /// Theme filter, repeatable.
-    #[arg(long)]
+    /// Theme filter, repeatable or a comma list.
+    #[arg(long, value_delimiter = ',')]
     pub theme: Vec<String>,
-    /// SDG filter (1-17), repeatable.
-    #[arg(long)]
+    /// SDG filter (1-17), repeatable or a comma list.
+    #[arg(long, value_delimiter = ',')]
     pub sdg: Vec<String>,
-    /// Language filter (ISO 639-1), repeatable.
-    #[arg(long)]
+    /// Language filter (ISO 639-1), repeatable or a comma list.
+    #[arg(long, value_delimiter = ',')]
     pub language: Vec<String>,
-    /// Target-group filter, repeatable.
-    #[arg(long)]
+    /// Target-group filter, repeatable or a comma list.
+    #[arg(long, value_delimiter = ',')]
     pub target_group: Vec<String>,
-    /// Charter principle filter (1-20), repeatable.
-    #[arg(long)]
+    /// Charter principle filter (1-20), repeatable or a comma list.
+    #[arg(long, value_delimiter = ',')]
     pub principle: Vec<String>,
     /// Started in or after this year.
     #[arg(long)]

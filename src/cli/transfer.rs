@@ -411,7 +411,8 @@ impl Progress {
                 let seconds = self.started.elapsed().as_secs_f64().max(1e-9);
                 // The counts are over every file of the import; the name says where it is.
                 eprintln!(
-                    "{}/{} rows written, all files ({:.0} rows/s; now {file})",
+                    // Processed: some may be rejected or unchanged (the summary says).
+                    "{}/{} rows processed, all files ({:.0} rows/s; now {file})",
                     self.done.get(),
                     self.total,
                     self.done.get() as f64 / seconds

@@ -241,7 +241,7 @@ impl Databank {
                 ReloadPolicy::OnCommitWithDelay
             })
             .try_into()?;
-        let detector = LanguageDetector::new(&catalog.detection);
+        let detector = LanguageDetector::new(&catalog.detection, &catalog.stopwords_by_language);
         let concepts = crate::engine::query::concepts::ConceptMatcher::new(&catalog);
         let databank = Databank {
             catalog,
@@ -957,9 +957,11 @@ impl Databank {
 /// `analysis::multilingual`). `tagged-2`: and words are analysed in their NFKC form (decomposed
 /// accents and Hangul, full-width letters: see `analysis::language_tokenizer`). `tagged-3`: Thai,
 /// Lao, Khmer and Myanmar in bigrams, Traditional Chinese read as Simplified, and only accents
-/// folded (not Indic or Thai vowel signs, nor Cyrillic `й`, `ї`: see `analysis::folding`). Older indexes have no format (their terms
-/// were untagged).
-pub const TERM_FORMAT: &str = "tagged-4";
+/// folded (not Indic or Thai vowel signs, nor Cyrillic `й`, `ї`: see `analysis::folding`).
+/// `tagged-4`: a Catalan stem of three letters or fewer gives way to a light stem (see
+/// `analysis::stem_cache`). `tagged-5`: a soft hyphen or joiner inside a word no longer splits
+/// it. Older indexes have no format (their terms were untagged).
+pub const TERM_FORMAT: &str = "tagged-5";
 
 /// What each commit records in its payload.
 #[derive(Debug, Serialize, serde::Deserialize)]

@@ -4,11 +4,15 @@
 //! languages `index-schema/detection.json` maps to ISO 639-1. Languages whatlang does not know
 //! (Basque, Galician: without this, Basque was taken for Esperanto or Indonesian and Galician
 //! for Portuguese) or confuses (Norwegian, taken for Danish) are told first by their marker words, function words of their own: a text
-//! in which they are frequent enough is in that language. Queries are never routed by
+//! in which they are frequent enough is in that language. On a short text whatlang is often
+//! wrong (`Neighbours grow vegetables in community gardens` reads as French to it), so there
+//! the stop words of `stopwords.json` have a say: a language with more of its stop words in
+//! the text than whatlang's answer has, and more than any other, is taken instead. Queries are
+//! never routed by
 //! detected language: a two-word query is too short to detect reliably, so queries are analysed
 //! for every language instead.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use whatlang::{Detector, Lang};
 
@@ -19,6 +23,11 @@ const MIN_MARKER_WORDS: usize = 2;
 /// Smallest share of a text's words (percent) that must be markers of one language.
 const MIN_MARKER_PERCENT: usize = 3;
 
+/// A text of at most this many words is short: whatlang's trigrams are too few to trust alone.
+const SHORT_TEXT_WORDS: usize = 30;
+/// Fewest stop words of a language that may overrule whatlang on a short text.
+const MIN_STOP_WORDS: usize = 2;
+
 /// How much text detection reads (characters); more adds time, not accuracy.
 const DETECTION_SAMPLE_CHARS: usize = 2_000;
 
@@ -28,11 +37,27 @@ pub struct LanguageDetector {
     to_iso639_1: BTreeMap<String, String>,
     /// Marker word → the languages it marks.
     markers: HashMap<String, Vec<String>>,
+    /// Stop word → the languages (ISO 639-1) whose lists have it.
+    stop_words: HashMap<String, Vec<String>>,
+    /// The languages with a stop-word list.
+    stop_word_languages: HashSet<String>,
 }
 
 impl LanguageDetector {
     /// A detector over the languages of the configuration.
-    pub fn new(config: &DetectionConfig) -> Self {
+    pub fn new(
+        config: &DetectionConfig,
+        stop_words_by_language: &HashMap<String, HashSet<String>>,
+    ) -> Self {
+        let mut stop_words: HashMap<String, Vec<String>> = HashMap::new();
+        for (language, words) in stop_words_by_language {
+            for word in words {
+                stop_words
+                    .entry(word.to_lowercase())
+                    .or_default()
+                    .push(language.clone());
+            }
+        }
         let allowed: Vec<Lang> = config
             .whatlang_to_iso639_1
             .keys()
@@ -51,6 +76,8 @@ impl LanguageDetector {
             detector: Detector::with_allowlist(allowed),
             to_iso639_1: config.whatlang_to_iso639_1.clone(),
             markers,
+            stop_words,
+            stop_word_languages: stop_words_by_language.keys().cloned().collect(),
         }
     }
 
@@ -60,8 +87,43 @@ impl LanguageDetector {
         if let Some(language) = self.by_marker_words(&sample) {
             return Some(language);
         }
-        let lang = self.detector.detect_lang(&sample)?;
-        self.to_iso639_1.get(lang.code()).cloned()
+        let info = self.detector.detect(&sample)?;
+        let language = self.to_iso639_1.get(info.lang().code()).cloned()?;
+        if info.is_reliable() {
+            return Some(language);
+        }
+        Some(self.by_stop_words(&sample, &language).unwrap_or(language))
+    }
+
+    /// On a short text, the language with the most stop words in it, when it has at least
+    /// [`MIN_STOP_WORDS`], more than any other language and more than `detected` has (which
+    /// must have a list).
+    fn by_stop_words(&self, sample: &str, detected: &str) -> Option<String> {
+        let words: Vec<String> = sample
+            .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+            .filter(|word| !word.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        if words.len() > SHORT_TEXT_WORDS {
+            return None;
+        }
+        let mut hits: BTreeMap<&str, usize> = BTreeMap::new();
+        for word in &words {
+            for language in self.stop_words.get(word).into_iter().flatten() {
+                *hits.entry(language.as_str()).or_default() += 1;
+            }
+        }
+        let best = hits.values().copied().max()?;
+        let mut leaders = hits.iter().filter(|(_, count)| **count == best);
+        let (leader, _) = leaders.next()?;
+        // Only between languages that have a list: a Danish text has Swedish stop words
+        // and no Danish ones to count.
+        if !self.stop_word_languages.contains(detected) {
+            return None;
+        }
+        let own = hits.get(detected).copied().unwrap_or_default();
+        (best >= MIN_STOP_WORDS && leaders.next().is_none() && own < best)
+            .then(|| leader.to_string())
     }
 
     /// The language whose marker words are at least [`MIN_MARKER_WORDS`] and
@@ -102,7 +164,7 @@ mod tests {
     #[test]
     fn basque_galician_norwegian_and_swahili_are_told_by_their_marker_words() {
         let catalog = Catalog::embedded().expect("catalog");
-        let detector = LanguageDetector::new(&catalog.detection);
+        let detector = LanguageDetector::new(&catalog.detection, &catalog.stopwords_by_language);
         let cases = [
             ("eu", "Eskola bideak: haurrak oinez eta bizikletaz joaten dira ikastetxera. Udalak ibilbide seguruak markatu ditu eta familiek boluntario gisa laguntzen dute."),
             ("eu", "Auzoko baratzeak: ikasleek eta adinekoek elkarrekin lantzen dute lurra, eta uzta jantokira doa."),
@@ -123,6 +185,53 @@ mod tests {
             ("es", "Caminos escolares: los niños y las niñas van a la escuela a pie con la ayuda de las familias. El ayuntamiento señalizó una red de calles más seguras."),
             ("it", "Percorsi sicuri casa-scuola: i bambini non vanno a scuola in auto ma a piedi, con l'aiuto delle famiglie e dei volontari."),
             ("ca", "Camins escolars: els infants van a l'escola a peu amb l'ajuda de les famílies. L'ajuntament ha senyalitzat una xarxa de carrers més segurs."),
+        ];
+        for (expected, text) in cases {
+            assert_eq!(detector.detect(text).as_deref(), Some(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_short_text_is_told_by_its_stop_words_where_whatlang_errs() {
+        let catalog = Catalog::embedded().expect("catalog");
+        let detector = LanguageDetector::new(&catalog.detection, &catalog.stopwords_by_language);
+        let cases = [
+            // whatlang alone: French, Dutch, French.
+            (
+                "en",
+                "Open schools\nSchools open their playgrounds at weekends.",
+            ),
+            ("en", "Padded title\nA description about gardens"),
+            (
+                "en",
+                "Homework club\nVolunteers help the pupils with their homework after school.",
+            ),
+            // Short texts whatlang gets right keep its answer.
+            (
+                "es",
+                "Huertos escolares\nLos niños cultivan verduras en el patio de la escuela.",
+            ),
+            (
+                "ca",
+                "Horts escolars\nEls infants cultiven verdures al pati de l'escola.",
+            ),
+            (
+                "pt",
+                "Hortas escolares\nAs crianças cultivam legumes no pátio da escola.",
+            ),
+            (
+                "fr",
+                "Jardins partagés\nLes voisins cultivent des légumes dans le quartier.",
+            ),
+            (
+                "it",
+                "Orti scolastici\nI bambini coltivano ortaggi nel cortile della scuola.",
+            ),
+            ("de", "Schulgärten\nDie Kinder bauen Gemüse im Schulhof an."),
+            (
+                "nl",
+                "Schooltuinen\nDe kinderen kweken groenten op het schoolplein.",
+            ),
         ];
         for (expected, text) in cases {
             assert_eq!(detector.detect(text).as_deref(), Some(expected), "{text}");

@@ -17,9 +17,11 @@
 //! Unlike the chain, a word is taken in its Unicode compatibility form (NFKC) before it is
 //! lowercased: a combining mark belongs to the word of the letter it follows, so decomposed
 //! text (`participacio\u{301}n`, as macOS and PDFs write it; Hangul as conjoining jamo) gives
-//! the terms of its composed form, and full-width `ｅｓｃｏｌａ` those of `escola`. The token's
-//! offsets are still the word's own in the text as written. Only words with a character that
-//! NFKC may change take this path.
+//! the terms of its composed form, and full-width `ｅｓｃｏｌａ` those of `escola`; a soft hyphen
+//! or a joiner between two letters is read through and dropped (`Bürger\u{AD}haushalt` gives
+//! the terms of `Bürgerhaushalt`). The token's offsets are still the word's own in the text as
+//! written. Only words with a character that NFKC may change, or with such a joiner, take this
+//! path.
 //!
 //! ```text
 //! "Hortas urbanas: educação"  (portuguese)
@@ -214,6 +216,14 @@ fn bmp_nfkc_stable() -> &'static CharTable {
     })
 }
 
+/// The invisible characters a word is read through, and without: soft hyphen, zero-width
+/// joiner, word joiner, zero-width no-break space (a byte-order mark inside a text). Not the
+/// zero-width space, which separates words (Thai, Khmer), nor the zero-width non-joiner,
+/// which Persian writes between the parts of a word that are also written apart.
+fn is_invisible_in_word(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
 /// The character starting at byte `at` of `text` (a character boundary) and its length in
 /// bytes.
 #[inline]
@@ -284,6 +294,19 @@ impl LanguageTokenStream<'_> {
                     && bytes
                         .get(at + width)
                         .is_some_and(|next| next.eq_ignore_ascii_case(&b'l'));
+                // A soft hyphen or a joiner between two letters is inside the word (Unicode's
+                // word boundaries ignore them): `Bürger\u{AD}haushalt` is one word, read
+                // without it.
+                let joined = is_invisible_in_word(c)
+                    && text
+                        .get(at + width..)
+                        .and_then(|rest| rest.chars().next())
+                        .is_some_and(|next| self.in_word.has(next));
+                if joined {
+                    script = Script::Normalise;
+                    at += width;
+                    continue;
+                }
                 if !geminated {
                     break;
                 }
@@ -444,7 +467,9 @@ impl TokenStream for LanguageTokenStream<'_> {
                 if script == Script::Stable {
                     word.chars().for_each(|c| push_lowercase(self.lower, c));
                 } else {
-                    word.nfkc().for_each(|c| push_lowercase(self.lower, c));
+                    word.nfkc()
+                        .filter(|c| !is_invisible_in_word(*c))
+                        .for_each(|c| push_lowercase(self.lower, c));
                     // NFKC splits the Thai and Lao vowel AM in two: kept whole, a Thai word
                     // keeps its length, so its bigrams keep their own offsets (highlights).
                     if self.lower.contains(['\u{0E4D}', '\u{0ECD}']) {
@@ -680,6 +705,41 @@ mod tests {
             texts(&all_tokens(&mut generic, "ｅｓｃｏｌａ", false)),
             ["escola"]
         );
+    }
+
+    #[test]
+    fn a_soft_hyphen_or_a_joiner_inside_a_word_does_not_split_it() {
+        let mut german = TextAnalyzer::from(LanguageTokenizer::new(
+            Some(Algorithm::German),
+            MAX_TOKEN_BYTES,
+        ));
+        let texts = |text: &str, german: &mut TextAnalyzer| {
+            all_tokens(german, text, false)
+                .into_iter()
+                .map(|t| (t.text, t.position))
+                .collect::<Vec<_>>()
+        };
+        let plain = texts("Kinderbürgerhaushalt in Köln", &mut german);
+        for joiner in ['\u{AD}', '\u{200D}', '\u{2060}', '\u{FEFF}'] {
+            let text = format!("Kinder{joiner}bürger{joiner}haushalt in Köln");
+            assert_eq!(texts(&text, &mut german), plain, "{joiner:?}");
+            // The highlight covers the word as written, joiners included.
+            let first = &all_tokens(&mut german, &text, false)[0];
+            assert_eq!(
+                &text[first.offset_from..first.offset_to],
+                format!("Kinder{joiner}bürger{joiner}haushalt")
+            );
+        }
+        // Not at a word's edge (a hyphen at the end of a line), nor the separators: a
+        // zero-width space and a zero-width non-joiner still part words.
+        assert_eq!(
+            texts("Kinder\u{AD} bürger\u{AD}", &mut german),
+            texts("Kinder bürger", &mut german)
+        );
+        for separator in ['\u{200B}', '\u{200C}'] {
+            let text = format!("Kinder{separator}bürger");
+            assert_eq!(texts(&text, &mut german).len(), 2, "{separator:?}");
+        }
     }
 
     #[test]

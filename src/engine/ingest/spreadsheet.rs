@@ -6,13 +6,15 @@
 //! * multi-valued cells (`themes`, `sdgs`, `target_groups`, `charter_principles`) are split on
 //!   `;` or `|`; numbers become numbers where they parse (otherwise validation names the cell);
 //! * `title_<lang>`, `summary_<lang>`, `description_<lang>` become `translations.<lang>.*`;
-//! * empty cells are absent fields; quoted cells may span lines; CRLF or LF;
+//! * empty cells are absent fields (a column no field is named after is still reported, on
+//!   every row); quoted cells may span lines; CRLF or LF;
 //! * rows are numbered as in the spreadsheet: header = 1, first data row = 2.
 
 use serde_json::{Map, Value};
 
 use super::{text, IngestError, Submission};
 use crate::engine::databank::{SubmittedRow, Unreadable};
+use crate::engine::document::KNOWN_FIELDS;
 
 const LIST_FIELDS: [&str; 4] = ["themes", "sdgs", "target_groups", "charter_principles"];
 const NUMBER_LIST_FIELDS: [&str; 2] = ["sdgs", "charter_principles"];
@@ -409,6 +411,15 @@ fn to_document(headers: &[String], record: &csv::StringRecord) -> Result<Value, 
     let mut translations: Map<String, Value> = Map::new();
     for (column, (name, cell)) in headers.iter().zip(record.iter()).enumerate() {
         if cell.trim().is_empty() {
+            // An empty cell is an absent field, but a column the contract does not know is
+            // reported on every row, empty or not: a misspelt header (`colour`, `theme`) must
+            // not load the rows whose cell happens to be empty and refuse the others.
+            if !name.is_empty()
+                && translated_column(name).is_none()
+                && !KNOWN_FIELDS.contains(&name.as_str())
+            {
+                document.insert(name.clone(), Value::String(String::new()));
+            }
             continue;
         }
         if name.is_empty() {
