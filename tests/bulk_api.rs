@@ -209,6 +209,17 @@ fn spreadsheet_leftovers_are_reported_not_stored() {
         assert_eq!(row["errors"][0]["field"], "colour", "{report}");
     }
     assert_eq!(report["rejected"].as_array().map(Vec::len), Some(2));
+    // A column empty throughout holds nothing to lose (Excel names a table's blank headers).
+    let blank_column = "id,title,description,city,country,themes,Column1\n\
+                        f-11,Huertos,Huertos.,Vigo,ES,environment,\n";
+    let (status, report) = server.post_raw(
+        "/v1/initiatives/bulk",
+        "text/csv",
+        blank_column.as_bytes().to_vec(),
+        Some(TOKEN),
+    );
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["created"], 1, "{report}");
 }
 
 #[test]

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use tantivy::index::SegmentId;
-use tantivy::indexer::UserOperation;
+use tantivy::indexer::{LogMergePolicy, UserOperation};
 use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::{
     DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
@@ -45,6 +45,29 @@ static INDEXING_THREADS: std::sync::LazyLock<usize> =
 
 /// The smallest group of documents worth a segment (and an indexing thread) of its own.
 const DOCS_PER_INDEXING_GROUP: usize = 2_000;
+
+/// Segments of a size that wait, during a load of several batches, before tantivy merges
+/// them (see [`Databank::load_batches`]).
+const LOAD_SEGMENTS_BEFORE_MERGE: usize = 32;
+
+/// Fewer merges while it lives: the writer's merge policy for a load of several batches,
+/// tantivy's default again when dropped.
+struct MergesDeferred<'a>(&'a Databank);
+
+impl<'a> MergesDeferred<'a> {
+    fn new(databank: &'a Databank) -> Self {
+        let mut policy = LogMergePolicy::default();
+        policy.set_min_num_segments(LOAD_SEGMENTS_BEFORE_MERGE);
+        databank.set_merge_policy(policy);
+        MergesDeferred(databank)
+    }
+}
+
+impl Drop for MergesDeferred<'_> {
+    fn drop(&mut self) {
+        self.0.set_merge_policy(LogMergePolicy::default());
+    }
+}
 
 /// The locked writer (present by construction).
 struct WriterGuard<'a>(MutexGuard<'a, Option<IndexWriter>>);
@@ -367,12 +390,18 @@ impl Databank {
     /// and its documents built while the previous one is indexed and committed, so both cores
     /// stay busy. `written` receives each batch's summary, in order. Stops at the first
     /// batch that fails to write (the batches before it stay committed).
+    ///
+    /// While it runs, tantivy merges segments only when [`LOAD_SEGMENTS_BEFORE_MERGE`] of a
+    /// size wait (instead of 8): merging the first batches' segments while later ones are
+    /// indexed took a tenth of a 100,000-document build's CPU, and those documents were merged
+    /// again by the compaction that follows a load ([`Databank::compact_when_quiet`]).
     pub fn load_batches(
         &self,
         batches: impl Iterator<Item = Vec<SubmittedRow>> + Send,
         on_error: OnError,
         mut written: impl FnMut(LoadSummary),
     ) -> Result<()> {
+        let _merges_deferred = MergesDeferred::new(self);
         std::thread::scope(|scope| {
             // One batch prepared ahead: enough to overlap, without holding the whole input's
             // documents in memory.
@@ -766,6 +795,15 @@ impl Databank {
         Ok(true)
     }
 
+    /// Sets the writer's merge policy (nothing on a read-only databank).
+    fn set_merge_policy(&self, policy: LogMergePolicy) {
+        if let Ok(writer) = self.writer.lock() {
+            if let Some(writer) = writer.as_ref() {
+                writer.set_merge_policy(Box::new(policy));
+            }
+        }
+    }
+
     fn lock_writer(&self) -> Result<WriterGuard<'_>> {
         let guard = self
             .writer
@@ -1095,4 +1133,54 @@ pub fn submitted_fingerprint(value: &Value) -> u64 {
     // The same bytes as `value.to_string()` (writing to the hasher cannot fail).
     let _ = serde_json::to_writer(&mut hasher, value);
     hasher.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn merge_policy(databank: &Databank) -> String {
+        let writer = databank.lock_writer().expect("writer");
+        format!(
+            "{:?}",
+            writer.0.as_ref().expect("writable").get_merge_policy()
+        )
+    }
+
+    #[test]
+    fn a_load_of_several_batches_defers_merges_and_then_restores_the_policy() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let databank =
+            Databank::open(dir.path(), Catalog::embedded().expect("catalog")).expect("open");
+        let default_policy = merge_policy(&databank);
+        assert!(
+            default_policy.contains("min_num_segments: 8"),
+            "{default_policy}"
+        );
+        // Twelve batches, each committed as a segment of its own: past tantivy's 8, no merge.
+        let batches = (0..12).map(|batch| {
+            vec![SubmittedRow {
+                line: 1,
+                value: Ok(serde_json::json!({
+                    "id": format!("b-{batch}"),
+                    "title": format!("Huerto escolar {batch}"),
+                    "description": "Las familias cultivan el huerto de la escuela.",
+                    "city": "Vigo",
+                    "country": "ES",
+                    "themes": ["environment"],
+                    "language": "es"
+                })),
+            }]
+        });
+        let mut commits = 0;
+        databank
+            .load_batches(batches, OnError::Abort, |summary| {
+                assert!(summary.committed);
+                commits += 1;
+            })
+            .expect("load");
+        assert_eq!(commits, 12);
+        assert_eq!(databank.segment_count(), 12);
+        assert_eq!(merge_policy(&databank), default_policy);
+    }
 }

@@ -6,8 +6,8 @@
 //! * multi-valued cells (`themes`, `sdgs`, `target_groups`, `charter_principles`) are split on
 //!   `;` or `|`; numbers become numbers where they parse (otherwise validation names the cell);
 //! * `title_<lang>`, `summary_<lang>`, `description_<lang>` become `translations.<lang>.*`;
-//! * empty cells are absent fields (a column no field is named after is still reported, on
-//!   every row); quoted cells may span lines; CRLF or LF;
+//! * empty cells are absent fields (but a column no field is named after, with a value in some
+//!   row, is reported on every row); quoted cells may span lines; CRLF or LF;
 //! * rows are numbered as in the spreadsheet: header = 1, first data row = 2.
 
 use serde_json::{Map, Value};
@@ -81,6 +81,22 @@ pub fn read(body: &[u8]) -> Result<Submission, IngestError> {
         )));
     }
     check_header(&headers)?;
+    // A column no field is named after, with a value in some row, is reported on every row,
+    // empty cell or not: a misspelt header (`colour`, `sdg`) must not load the rows whose cell
+    // happens to be empty and refuse the others. One empty throughout (Excel names a table's
+    // blank headers `Column1`) holds nothing to lose and is left alone.
+    let reported_when_empty: Vec<bool> = headers
+        .iter()
+        .enumerate()
+        .map(|(column, name)| {
+            is_unknown_column(name)
+                && records.iter().any(|record| {
+                    record
+                        .get(column)
+                        .is_some_and(|cell| !cell.trim().is_empty())
+                })
+        })
+        .collect();
     let starts = |record: Option<&csv::StringRecord>| {
         record
             .and_then(csv::StringRecord::position)
@@ -120,7 +136,7 @@ pub fn read(body: &[u8]) -> Result<Submission, IngestError> {
         let span = starts(Some(record))..starts(records.get(index + 1));
         let value = match quote_problems.iter().find(|(at, _)| span.contains(at)) {
             Some((_, problem)) => Err(problem.message().to_string()),
-            None => to_document(&headers, record),
+            None => to_document(&headers, record, &reported_when_empty),
         };
         // A row that cannot be read is still reported with its id, when its cell has one.
         let value = value.map_err(|message| Unreadable {
@@ -394,7 +410,18 @@ fn detect_delimiter(text: &str) -> u8 {
         .map_or(b',', |(delimiter, _)| *delimiter)
 }
 
-fn to_document(headers: &[String], record: &csv::StringRecord) -> Result<Value, String> {
+/// Whether a column name is no field of the contract (nor a translation column).
+fn is_unknown_column(name: &str) -> bool {
+    !name.is_empty() && translated_column(name).is_none() && !KNOWN_FIELDS.contains(&name)
+}
+
+/// The document of a record; a column marked in `reported_when_empty` is given (as an empty
+/// string) even where its cell is empty, so validation names it.
+fn to_document(
+    headers: &[String],
+    record: &csv::StringRecord,
+    reported_when_empty: &[bool],
+) -> Result<Value, String> {
     if record.len() > headers.len()
         && record
             .iter()
@@ -411,13 +438,7 @@ fn to_document(headers: &[String], record: &csv::StringRecord) -> Result<Value, 
     let mut translations: Map<String, Value> = Map::new();
     for (column, (name, cell)) in headers.iter().zip(record.iter()).enumerate() {
         if cell.trim().is_empty() {
-            // An empty cell is an absent field, but a column the contract does not know is
-            // reported on every row, empty or not: a misspelt header (`colour`, `theme`) must
-            // not load the rows whose cell happens to be empty and refuse the others.
-            if !name.is_empty()
-                && translated_column(name).is_none()
-                && !KNOWN_FIELDS.contains(&name.as_str())
-            {
+            if reported_when_empty.get(column).copied().unwrap_or(false) {
                 document.insert(name.clone(), Value::String(String::new()));
             }
             continue;
