@@ -379,6 +379,15 @@ fn a_word_with_soft_hyphens_is_found_as_it_reads() {
     ];
     let server = Server::with_documents(&docs);
     assert_eq!(hits(&server, "Kinderbürgerhaushalt"), ["de-shy"]);
+    // The highlight marks the word as written, its soft hyphens inside the mark.
+    let response = server.search("q=Kinderb%C3%BCrgerhaushalt");
+    let description = response["hits"][0]["highlights"]["description"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        description.contains("<mark>Kinder\u{ad}bürger\u{ad}haushalt</mark>"),
+        "{response}"
+    );
     assert_eq!(hits(&server, "Bürgerhaushalt"), ["de-shy"]);
     let response = server.search("q=B%C3%BCrgerhaushalt+Quxdorf");
     assert_eq!(response["matching"], "all", "{response}");

@@ -592,7 +592,7 @@ fn cli_search_prints_a_table_or_json() {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_databank"))
         .arg("--data-dir")
         .arg(&data_dir)
-        .args(["search", "", "--country", "ES,FR", "--json"])
+        .args(["search", "", "--country", "ES,FR,", "--json"])
         .output()
         .expect("run databank search");
     assert!(output.status.success());

@@ -88,7 +88,10 @@ pub fn from_json(body: &[u8]) -> Result<RawParams, ApiError> {
                 ApiError::param(&name, format!("{name} must be a value or a list of values"))
             })?],
         };
-        params.insert(name, values);
+        params
+            .entry(without_array_brackets(&name).to_string())
+            .or_default()
+            .extend(values);
     }
     Ok(params)
 }
@@ -257,8 +260,11 @@ mod tests {
         assert_eq!(request.filters["country"], ["ES", "fr"]);
         assert_eq!(request.filters["sdg"], ["4", "11"]);
         assert!(params.contains_key("x[a]"));
-        let params = from_json(b"\xEF\xBB\xBF{\"q\": \"huertos\"}").unwrap();
-        assert_eq!(search_request(&params).unwrap().q, "huertos");
+        let params =
+            from_json(b"\xEF\xBB\xBF{\"q\": \"huertos\", \"country[]\": [\"PT\"]}").unwrap();
+        let request = search_request(&params).unwrap();
+        assert_eq!(request.q, "huertos");
+        assert_eq!(request.filters["country"], ["PT"]);
     }
 
     #[test]

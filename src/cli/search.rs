@@ -74,8 +74,15 @@ pub fn run(cli: &Cli, args: &SearchArgs) -> Result<(), Box<dyn std::error::Error
         ("target_group", &args.target_group),
         ("principle", &args.principle),
     ] {
+        // As the API reads a comma list: `ES,` and `ES,,FR` have no empty value.
+        let values: Vec<String> = values
+            .iter()
+            .map(|value| value.trim())
+            .filter(|value| !value.is_empty())
+            .map(str::to_string)
+            .collect();
         if !values.is_empty() {
-            filters.insert(name.to_string(), values.clone());
+            filters.insert(name.to_string(), values);
         }
     }
     let request = SearchRequest {

@@ -633,7 +633,7 @@ fn text(
         return None;
     };
     let length = text.trim().chars().count();
-    if required && !text.chars().any(is_visible) {
+    if required && length == 0 {
         problems.add(field, "must not be empty");
         return None;
     }
@@ -655,30 +655,6 @@ fn text(
         return None;
     }
     Some(text.clone())
-}
-
-/// Whether a character shows: not a space, a control character, or one of the invisible
-/// format characters (zero-width space and joiners, soft hyphen, word joiner, byte-order
-/// mark, direction marks) that a text made only of would show blank.
-fn is_visible(c: char) -> bool {
-    !(c.is_whitespace()
-        || c.is_control()
-        || matches!(
-            c,
-            '\u{00AD}'
-                | '\u{034F}'
-                | '\u{061C}'
-                | '\u{115F}'
-                | '\u{1160}'
-                | '\u{180E}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'..='\u{206F}'
-                | '\u{3164}'
-                | '\u{FE00}'..='\u{FE0F}'
-                | '\u{FEFF}'
-                | '\u{FFA0}'
-        ))
 }
 
 /// Whether a cell holds a spreadsheet's error value, in any of its languages: `#N/A`, `#N/D`,
@@ -771,18 +747,6 @@ fn numbers(
 }
 
 fn url_field(source: &Map<String, Value>, problems: &mut Problems) -> Option<String> {
-    if source
-        .get("url")
-        .and_then(Value::as_str)
-        .is_some_and(|text| text.trim().is_empty())
-    {
-        // Stored as sent, an empty URL would come back as a link to nowhere.
-        problems.add(
-            "url",
-            "is empty; give an absolute http(s) URL or leave the field out",
-        );
-        return None;
-    }
     let text = optional_text(source, "url", usize::MAX, problems)?;
     match url::Url::parse(text.trim()) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Some(text),

@@ -19,6 +19,7 @@ use unicode_normalization::{is_nfkc_quick, IsNormalized};
 pub const HIGHLIGHT_SCAN_CHARS: usize = 5_000;
 
 use crate::engine::analysis::cjk::has_cjk;
+use crate::engine::analysis::language_tokenizer::is_invisible_in_word;
 use crate::engine::analysis::multilingual::{split_tag, tag};
 use crate::engine::analysis::Analysis;
 use crate::engine::catalog::Catalog;
@@ -120,11 +121,14 @@ impl<'a> Highlighter<'a> {
     }
 }
 
-/// Whether `text` has a character that NFKC may change, a combining mark, or a Catalan middle
-/// dot (`col·legi`): words the index's analyzer keeps whole where the quick one splits them.
+/// Whether `text` has a character that NFKC may change, a combining mark, a Catalan middle
+/// dot (`col·legi`) or a soft hyphen or joiner: words the index's analyzer keeps whole where
+/// the quick one splits them.
 fn needs_normalising(text: &str) -> bool {
     is_nfkc_quick(text.chars()) != IsNormalized::Yes
-        || text.chars().any(|c| is_combining_mark(c) || c == '·')
+        || text
+            .chars()
+            .any(|c| is_combining_mark(c) || c == '·' || is_invisible_in_word(c))
 }
 
 /// Whether a query term is marked in a text: not a stop word of the text's language (the words

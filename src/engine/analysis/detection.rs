@@ -6,8 +6,8 @@
 //! for Portuguese) or confuses (Norwegian, taken for Danish) are told first by their marker words, function words of their own: a text
 //! in which they are frequent enough is in that language. On a short text whatlang is often
 //! wrong (`Neighbours grow vegetables in community gardens` reads as French to it), so there
-//! the stop words of `stopwords.json` have a say: a language with more of its stop words in
-//! the text than whatlang's answer has, and more than any other, is taken instead. Queries are
+//! the stop words of `stopwords.json` have a say: a language with twice as many of its stop
+//! words in the text as whatlang's answer has, and more than any other, is taken instead. Queries are
 //! never routed by
 //! detected language: a two-word query is too short to detect reliably, so queries are analysed
 //! for every language instead.
@@ -96,8 +96,10 @@ impl LanguageDetector {
     }
 
     /// On a short text, the language with the most stop words in it, when it has at least
-    /// [`MIN_STOP_WORDS`], more than any other language and more than `detected` has (which
-    /// must have a list).
+    /// [`MIN_STOP_WORDS`], more than any other language and at least twice as many as
+    /// `detected` has (which must have a list): neighbours share many stop words (Spanish
+    /// `van a la escuela` has three Catalan ones and two Spanish), and a foreign name brings
+    /// its own (`Día de los Muertos` in an English text).
     fn by_stop_words(&self, sample: &str, detected: &str) -> Option<String> {
         let words: Vec<String> = sample
             .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
@@ -122,7 +124,7 @@ impl LanguageDetector {
             return None;
         }
         let own = hits.get(detected).copied().unwrap_or_default();
-        (best >= MIN_STOP_WORDS && leaders.next().is_none() && own < best)
+        (best >= MIN_STOP_WORDS && leaders.next().is_none() && own * 2 <= best)
             .then(|| leader.to_string())
     }
 
@@ -232,6 +234,10 @@ mod tests {
                 "nl",
                 "Schooltuinen\nDe kinderen kweken groenten op het schoolplein.",
             ),
+            // Neighbours share stop words; a foreign name brings its own.
+            ("es", "Camino escolar\nNiños van a la escuela a pie."),
+            ("es", "Bici\nVan en bici a la escuela."),
+            ("en", "Día de los Muertos celebration\nThe community celebrates Día de los Muertos with the schools."),
         ];
         for (expected, text) in cases {
             assert_eq!(detector.detect(text).as_deref(), Some(expected), "{text}");

@@ -220,7 +220,7 @@ fn bmp_nfkc_stable() -> &'static CharTable {
 /// joiner, word joiner, zero-width no-break space (a byte-order mark inside a text). Not the
 /// zero-width space, which separates words (Thai, Khmer), nor the zero-width non-joiner,
 /// which Persian writes between the parts of a word that are also written apart.
-fn is_invisible_in_word(c: char) -> bool {
+pub fn is_invisible_in_word(c: char) -> bool {
     matches!(c, '\u{00AD}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}')
 }
 
@@ -297,15 +297,19 @@ impl LanguageTokenStream<'_> {
                 // A soft hyphen or a joiner between two letters is inside the word (Unicode's
                 // word boundaries ignore them): `Bürger\u{AD}haushalt` is one word, read
                 // without it.
-                let joined = is_invisible_in_word(c)
-                    && text
-                        .get(at + width..)
-                        .and_then(|rest| rest.chars().next())
-                        .is_some_and(|next| self.in_word.has(next));
-                if joined {
-                    script = Script::Normalise;
-                    at += width;
-                    continue;
+                if is_invisible_in_word(c) {
+                    // A run of them (`sh\u{AD}\u{AD}ort`), then a letter: the word goes on.
+                    let rest = &text[at..];
+                    let run = rest
+                        .char_indices()
+                        .find(|(_, c)| !is_invisible_in_word(*c))
+                        .filter(|(_, next)| self.in_word.has(*next))
+                        .map(|(run, _)| run);
+                    if let Some(run) = run {
+                        script = Script::Normalise;
+                        at += run;
+                        continue;
+                    }
                 }
                 if !geminated {
                     break;
@@ -720,7 +724,7 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         let plain = texts("Kinderbürgerhaushalt in Köln", &mut german);
-        for joiner in ['\u{AD}', '\u{200D}', '\u{2060}', '\u{FEFF}'] {
+        for joiner in ["\u{AD}", "\u{200D}", "\u{2060}", "\u{FEFF}", "\u{AD}\u{AD}"] {
             let text = format!("Kinder{joiner}bürger{joiner}haushalt in Köln");
             assert_eq!(texts(&text, &mut german), plain, "{joiner:?}");
             // The highlight covers the word as written, joiners included.

@@ -482,6 +482,15 @@ fn to_document(
         };
         document.insert(name.clone(), value);
     }
+    // A row that ends before such a column (spreadsheets drop trailing empty cells) too.
+    for (name, _) in headers
+        .iter()
+        .zip(reported_when_empty)
+        .skip(record.len())
+        .filter(|(_, reported)| **reported)
+    {
+        document.insert(name.clone(), Value::String(String::new()));
+    }
     if !translations.is_empty() {
         document.insert("translations".into(), Value::Object(translations));
     }
