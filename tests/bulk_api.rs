@@ -28,6 +28,11 @@ fn bulk(server: &Server, query: &str, documents: &[Value]) -> (u16, Value) {
     )
 }
 
+/// Posts a CSV body to `path` with the token.
+fn post_csv(server: &Server, path: &str, body: &str) -> (u16, Value) {
+    server.post_raw(path, "text/csv", body.as_bytes().to_vec(), Some(TOKEN))
+}
+
 fn garden(id: &str, title: &str) -> Value {
     let mut doc = document(
         id,
@@ -136,12 +141,7 @@ fn spreadsheet_leftovers_are_reported_not_stored() {
                 f-4;Huertos;#N/A;Vigo;ES;environment\r\n\
                 f-5;Patios;Patios abiertos.;#¡VALOR!;ES;environment\r\n\
                 f-6;Caminos;Caminos escolares.;Vigo;ES;mobility\r\n";
-    let (status, report) = server.post_raw(
-        "/v1/initiatives/bulk?on_error=skip",
-        "text/csv",
-        body.as_bytes().to_vec(),
-        Some(TOKEN),
-    );
+    let (status, report) = post_csv(&server, "/v1/initiatives/bulk?on_error=skip", body);
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["created"], 1);
     let rejected: Vec<(u64, String)> = report["rejected"]
@@ -180,12 +180,7 @@ fn spreadsheet_leftovers_are_reported_not_stored() {
     let sorted = "f-7,Huertos,Huertos.,Vigo,ES,environment\n\
                   id,title,description,city,country,themes\n\
                   f-8,Patios,Patios.,Vigo,ES,environment\n";
-    let (status, report) = server.post_raw(
-        "/v1/initiatives/bulk?on_error=skip",
-        "text/csv",
-        sorted.as_bytes().to_vec(),
-        Some(TOKEN),
-    );
+    let (status, report) = post_csv(&server, "/v1/initiatives/bulk?on_error=skip", sorted);
     assert_eq!(status, 400, "{report}");
     let message = report["error"]["message"].as_str().unwrap_or_default();
     assert!(
@@ -198,12 +193,7 @@ fn spreadsheet_leftovers_are_reported_not_stored() {
                     f-9,Huertos,Huertos.,Vigo,ES,environment,\n\
                     f-10,Patios,Patios.,Vigo,ES,environment,verde\n\
                     f-12,Caminos,Caminos.,Vigo,ES,mobility\n";
-    let (status, report) = server.post_raw(
-        "/v1/initiatives/bulk?on_error=skip",
-        "text/csv",
-        misspelt.as_bytes().to_vec(),
-        Some(TOKEN),
-    );
+    let (status, report) = post_csv(&server, "/v1/initiatives/bulk?on_error=skip", misspelt);
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["created"], 0, "{report}");
     for row in report["rejected"].as_array().expect("rejected") {
@@ -213,12 +203,7 @@ fn spreadsheet_leftovers_are_reported_not_stored() {
     // A column empty throughout holds nothing to lose (Excel names a table's blank headers).
     let blank_column = "id,title,description,city,country,themes,Column1\n\
                         f-11,Huertos,Huertos.,Vigo,ES,environment,\n";
-    let (status, report) = server.post_raw(
-        "/v1/initiatives/bulk",
-        "text/csv",
-        blank_column.as_bytes().to_vec(),
-        Some(TOKEN),
-    );
+    let (status, report) = post_csv(&server, "/v1/initiatives/bulk", blank_column);
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["created"], 1, "{report}");
 }

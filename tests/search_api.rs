@@ -556,17 +556,26 @@ fn each_facet_is_counted_with_every_filter_but_its_own() {
     }
 }
 
+/// Runs `databank search` on a data directory with these arguments.
+fn cli_search(data_dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_databank"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("search")
+        .args(args)
+        .output()
+        .expect("run databank search")
+}
+
 #[test]
 fn cli_search_prints_a_table_or_json() {
     let server = Server::with_seed();
     let data_dir = server.data_dir().to_path_buf();
     // The CLI opens the index read-only, so it works while the server runs.
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_databank"))
-        .arg("--data-dir")
-        .arg(&data_dir)
-        .args(["search", "huertos escolares", "--country", "ES", "--json"])
-        .output()
-        .expect("run databank search");
+    let output = cli_search(
+        &data_dir,
+        &["huertos escolares", "--country", "ES", "--json"],
+    );
     assert!(
         output.status.success(),
         "{}",
@@ -576,12 +585,7 @@ fn cli_search_prints_a_table_or_json() {
     let api = server.search("q=huertos+escolares&country=ES&per_page=10");
     assert_eq!(response["total"], api["total"]);
     assert_eq!(ids(&response), ids(&api));
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_databank"))
-        .arg("--data-dir")
-        .arg(&data_dir)
-        .args(["search", "huertos escolares", "--country", "ES"])
-        .output()
-        .expect("run databank search");
+    let output = cli_search(&data_dir, &["huertos escolares", "--country", "ES"]);
     let table = String::from_utf8_lossy(&output.stdout);
     assert!(
         table.contains("result(s) for \"huertos escolares\""),
@@ -589,22 +593,12 @@ fn cli_search_prints_a_table_or_json() {
     );
     assert!(table.contains("(ES)"), "{table}");
     // A comma list, as the API takes it.
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_databank"))
-        .arg("--data-dir")
-        .arg(&data_dir)
-        .args(["search", "", "--country", "ES,FR,", "--json"])
-        .output()
-        .expect("run databank search");
+    let output = cli_search(&data_dir, &["", "--country", "ES,FR,", "--json"]);
     assert!(output.status.success());
     let response: Value = serde_json::from_slice(&output.stdout).expect("JSON");
     let api = server.search("country=ES&country=FR");
     assert_eq!(response["total"], api["total"]);
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_databank"))
-        .arg("--data-dir")
-        .arg(&data_dir)
-        .args(["search", "x", "--country", "ZZ"])
-        .output()
-        .expect("run databank search");
+    let output = cli_search(&data_dir, &["x", "--country", "ZZ"]);
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("ZZ"));
 }
