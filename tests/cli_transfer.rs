@@ -10,13 +10,21 @@ use common::{document, ids, Server};
 use serde_json::Value;
 
 fn databank(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_databank"))
+    databank_with_token(data_dir, args, None)
+}
+
+/// Runs the CLI with `DATABANK_ADMIN_TOKEN` set (an import into a server), or without.
+fn databank_with_token(data_dir: &Path, args: &[&str], token: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_databank"));
+    command
         .arg("--data-dir")
         .arg(data_dir)
         .args(args)
-        .env("DATABANK_LOG", "warn")
-        .output()
-        .expect("run databank")
+        .env("DATABANK_LOG", "warn");
+    if let Some(token) = token {
+        command.env("DATABANK_ADMIN_TOKEN", token);
+    }
+    command.output().expect("run databank")
 }
 
 fn by_id(ndjson: &str) -> BTreeMap<String, Value> {
@@ -246,13 +254,11 @@ fn import_into_a_running_server() {
     )
     .unwrap();
     let other = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_databank"))
-        .arg("--data-dir")
-        .arg(other.path())
-        .args(["import", "--server", &server.base, path.to_str().unwrap()])
-        .env("DATABANK_ADMIN_TOKEN", "import-token")
-        .output()
-        .unwrap();
+    let output = databank_with_token(
+        other.path(),
+        &["import", "--server", &server.base, path.to_str().unwrap()],
+        Some("import-token"),
+    );
     assert!(
         output.status.success(),
         "{}",
@@ -281,14 +287,18 @@ fn import_into_a_running_server() {
         .collect();
     assert!(rows.len() > 1500);
     std::fs::write(&path, rows).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_databank"))
-        .arg("--data-dir")
-        .arg(other.path())
-        .args(["import", "--server", &small.base, "--batch-size", "3"])
-        .arg(&path)
-        .env("DATABANK_ADMIN_TOKEN", "import-token")
-        .output()
-        .unwrap();
+    let output = databank_with_token(
+        other.path(),
+        &[
+            "import",
+            "--server",
+            &small.base,
+            "--batch-size",
+            "3",
+            path.to_str().unwrap(),
+        ],
+        Some("import-token"),
+    );
     assert!(
         output.status.success(),
         "{}",

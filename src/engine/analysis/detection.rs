@@ -7,10 +7,9 @@
 //! in which they are frequent enough is in that language. On a short text whatlang is often
 //! wrong (`Neighbours grow vegetables in community gardens` reads as French to it), so there
 //! the stop words of `stopwords.json` have a say: a language with twice as many of its stop
-//! words in the text as whatlang's answer has, and more than any other, is taken instead. Queries are
-//! never routed by
-//! detected language: a two-word query is too short to detect reliably, so queries are analysed
-//! for every language instead.
+//! words in the text as whatlang's answer has, and more than any other, is taken instead.
+//! Queries are never routed by detected language: a two-word query is too short to detect
+//! reliably, so queries are analysed for every language instead.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -101,28 +100,27 @@ impl LanguageDetector {
     /// `van a la escuela` has three Catalan ones and two Spanish), and a foreign name brings
     /// its own (`Día de los Muertos` in an English text).
     fn by_stop_words(&self, sample: &str, detected: &str) -> Option<String> {
-        let words: Vec<String> = sample
-            .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
-            .filter(|word| !word.is_empty())
-            .map(str::to_lowercase)
-            .collect();
-        if words.len() > SHORT_TEXT_WORDS {
+        // Only between languages that have a list: a Danish text has Swedish stop words
+        // and no Danish ones to count.
+        if !self.stop_word_languages.contains(detected)
+            || words(sample).nth(SHORT_TEXT_WORDS).is_some()
+        {
             return None;
         }
         let mut hits: BTreeMap<&str, usize> = BTreeMap::new();
-        for word in &words {
-            for language in self.stop_words.get(word).into_iter().flatten() {
+        for word in words(sample) {
+            for language in self
+                .stop_words
+                .get(&word.to_lowercase())
+                .into_iter()
+                .flatten()
+            {
                 *hits.entry(language.as_str()).or_default() += 1;
             }
         }
         let best = hits.values().copied().max()?;
         let mut leaders = hits.iter().filter(|(_, count)| **count == best);
         let (leader, _) = leaders.next()?;
-        // Only between languages that have a list: a Danish text has Swedish stop words
-        // and no Danish ones to count.
-        if !self.stop_word_languages.contains(detected) {
-            return None;
-        }
         let own = hits.get(detected).copied().unwrap_or_default();
         (best >= MIN_STOP_WORDS && leaders.next().is_none() && own * 2 <= best)
             .then(|| leader.to_string())
@@ -134,13 +132,10 @@ impl LanguageDetector {
         if self.markers.is_empty() {
             return None;
         }
-        let mut words = 0;
+        let mut count_of_words = 0;
         let mut hits: BTreeMap<&str, usize> = BTreeMap::new();
-        for word in sample
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|word| !word.is_empty())
-        {
-            words += 1;
+        for word in words(sample) {
+            count_of_words += 1;
             // Function words are written in lowercase; a capitalised one is more likely a name
             // (`Hadi`, `Kila`, `Kwa` in a Spanish or English text).
             if word.chars().next().is_some_and(char::is_uppercase) {
@@ -153,9 +148,15 @@ impl LanguageDetector {
             }
         }
         let (language, count) = hits.into_iter().max_by_key(|(_, count)| *count)?;
-        (count >= MIN_MARKER_WORDS && count * 100 >= words * MIN_MARKER_PERCENT)
+        (count >= MIN_MARKER_WORDS && count * 100 >= count_of_words * MIN_MARKER_PERCENT)
             .then(|| language.to_string())
     }
+}
+
+/// The words of a text: its runs of letters and digits.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
 }
 
 #[cfg(test)]

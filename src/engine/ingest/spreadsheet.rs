@@ -438,9 +438,6 @@ fn to_document(
     let mut translations: Map<String, Value> = Map::new();
     for (column, (name, cell)) in headers.iter().zip(record.iter()).enumerate() {
         if cell.trim().is_empty() {
-            if reported_when_empty.get(column).copied().unwrap_or(false) {
-                document.insert(name.clone(), Value::String(String::new()));
-            }
             continue;
         }
         if name.is_empty() {
@@ -482,14 +479,16 @@ fn to_document(
         };
         document.insert(name.clone(), value);
     }
-    // A row that ends before such a column (spreadsheets drop trailing empty cells) too.
+    // Where its cell is empty, or the row ends before it (spreadsheets drop trailing empty
+    // cells).
     for (name, _) in headers
         .iter()
         .zip(reported_when_empty)
-        .skip(record.len())
         .filter(|(_, reported)| **reported)
     {
-        document.insert(name.clone(), Value::String(String::new()));
+        document
+            .entry(name.clone())
+            .or_insert_with(|| Value::String(String::new()));
     }
     if !translations.is_empty() {
         document.insert("translations".into(), Value::Object(translations));

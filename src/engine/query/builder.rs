@@ -635,20 +635,31 @@ impl QueryBuilder<'_> {
         Some(Box::new(BooleanQuery::new(required)))
     }
 
-    /// Half or more (two at least) of a CJK run's bigrams, in any order: the "any word" reading of a run typed
-    /// without spaces, as Chinese and Japanese are (`雪道の通学路` finds a text with `雪道` and
-    /// `通学路` but not the particle `の` between them). More bigrams matched score higher.
-    fn most_terms_query(&self, field: Field, bigrams: &[String]) -> Option<Box<dyn Query>> {
-        let distinct: BTreeSet<&String> = bigrams.iter().collect();
-        let needed = distinct.len().div_ceil(2).max(2);
-        let present: Vec<Box<dyn Query>> = distinct
+    /// A term query for each of `forms` the field holds (absent ones cost a dictionary lookup
+    /// here instead of two in a query: its statistics, then its postings).
+    fn present_term_queries<'a>(
+        &self,
+        field: Field,
+        forms: impl IntoIterator<Item = &'a String>,
+    ) -> Vec<Box<dyn Query>> {
+        forms
             .into_iter()
             .map(|form| Term::from_field_text(field, form))
             .filter(|term| self.doc_freq(term) > 0)
             .map(|term| {
                 Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>
             })
-            .collect();
+            .collect()
+    }
+
+    /// Half or more (two at least) of a CJK run's bigrams, in any order: the "any word" reading
+    /// of a run typed without spaces, as Chinese and Japanese are (`雪道の通学路` finds a text
+    /// with `雪道` and `通学路` but not the particle `の` between them). More bigrams matched
+    /// score higher.
+    fn most_terms_query(&self, field: Field, bigrams: &[String]) -> Option<Box<dyn Query>> {
+        let distinct: BTreeSet<&String> = bigrams.iter().collect();
+        let needed = distinct.len().div_ceil(2).max(2);
+        let present = self.present_term_queries(field, distinct);
         (present.len() >= needed).then(|| {
             Box::new(BooleanQuery::union_with_minimum_required_clauses(
                 present, needed,
@@ -667,14 +678,7 @@ impl QueryBuilder<'_> {
         words: &BTreeSet<String>,
         sequences: &BTreeSet<Vec<String>>,
     ) -> Option<Box<dyn Query>> {
-        let mut queries: Vec<Box<dyn Query>> = words
-            .iter()
-            .map(|text| Term::from_field_text(field, text))
-            .filter(|term| self.doc_freq(term) > 0)
-            .map(|term| {
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>
-            })
-            .collect();
+        let mut queries = self.present_term_queries(field, words);
         for sequence in sequences {
             if let Some(terms) = self.phrase_terms(field, sequence) {
                 queries.push(Box::new(PhraseQuery::new_with_offset(terms)));
